@@ -1,0 +1,5 @@
+/**
+ * scvi-ts/infer (filled in by its issue).
+ * @module
+ */
+export {};

@@ -1,0 +1,5 @@
+/**
+ * scvi-ts/ppl (filled in by its issue).
+ * @module
+ */
+export {};

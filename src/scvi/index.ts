@@ -1,0 +1,5 @@
+/**
+ * scvi-ts/scvi (filled in by its issue).
+ * @module
+ */
+export {};

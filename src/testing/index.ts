@@ -1,0 +1,5 @@
+/**
+ * scvi-ts/testing (filled in by its issue).
+ * @module
+ */
+export {};
