@@ -16,3 +16,4 @@ export {
   firstFalse,
   type TensorInput,
 } from "./tensor.js";
+export { gather } from "./gather.js";
