@@ -1,0 +1,188 @@
+/**
+ * `TraceELBO`: the Monte Carlo ELBO of a guide trace and the model replayed against it, with an
+ * unbiased surrogate gradient (anchor: Pyro's `pyro/infer/trace_elbo.py`).
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs";
+import { RandomStream, withRandomStream } from "../../backend/random.js";
+import { stopGradient } from "../../backend/tensor.js";
+import type { Trace } from "../../ppl/trace-struct.js";
+import type { ELBOEstimator, ModelFn, NonFiniteSite } from "./estimator.js";
+import { sumToPlates, type LogRatioTerm } from "./log-ratio.js";
+import { addScalars, isReparameterized, scaledSum } from "./site-terms.js";
+import { firstNonFiniteIn, maxPlateNesting, runGuideThenModel, type TracePair } from "./traces.js";
+
+/** Options of {@link TraceELBO} (and {@link TraceMeanFieldELBO}). */
+export interface TraceELBOOptions {
+  /** Particles (guide draws) averaged per estimate (default 1). */
+  numParticles?: number;
+  /**
+   * Compute all particles in one pass, inside an extra outer plate at dim
+   * `-(maxPlateNesting + 1)` (default false). The model and guide must broadcast over it.
+   */
+  vectorizeParticles?: boolean;
+  /**
+   * The number of batch dims the model and guide use (deepest plate dim). Discovered from one
+   * trace (drawn from a separate stream, so the global one is untouched) when omitted.
+   */
+  maxPlateNesting?: number;
+}
+
+/** One particle's (or one vectorized batch of particles') ELBO and surrogate ELBO. */
+export interface ParticleTerms {
+  /** The ELBO estimate summed over the particles of the pair (differentiable). */
+  readonly elbo: tf.Tensor;
+  /** The surrogate whose gradient is unbiased, when it differs from `elbo`. */
+  readonly surrogate?: tf.Tensor;
+}
+
+/**
+ * The trace ELBO: `E_q[log p(x, z) − log q(z)]` estimated from guide draws, negated as a loss.
+ *
+ * Gradients are pathwise at reparameterized guide sites (`hasRsample` and no
+ * `infer.scoreFunction`) and score-function terms elsewhere: each non-reparameterized guide
+ * site adds `sum(logR · log q_site)`, where `logR` is the detached `log p − log q` of every
+ * site summed down to that site's plates (Pyro's `log_r.sum_to(cond_indep_stack)`).
+ *
+ * A latent site of the guide missing in the model, or a latent model site the guide does not
+ * sample, throws an error naming the site.
+ *
+ * @example
+ * ```ts
+ * const elbo = new TraceELBO({ numParticles: 8, vectorizeParticles: true });
+ * const value = elbo.loss(model, guide, data);
+ * const surrogate = elbo.differentiableLoss(model, guide, data); // a tf.Scalar to differentiate
+ * ```
+ */
+export class TraceELBO implements ELBOEstimator {
+  /** Particles per estimate. */
+  readonly numParticles: number;
+  /** Whether particles are vectorized in a plate. */
+  readonly vectorizeParticles: boolean;
+  private readonly givenNesting: number | undefined;
+  private readonly nestingCache = new WeakMap<object, WeakMap<object, number>>();
+
+  constructor(options: TraceELBOOptions = {}) {
+    const kind = new.target.name;
+    this.numParticles = options.numParticles ?? 1;
+    if (!Number.isInteger(this.numParticles) || this.numParticles < 1) {
+      throw new Error(`${kind}: numParticles must be a positive integer, got ${this.numParticles}`);
+    }
+    this.vectorizeParticles = options.vectorizeParticles ?? false;
+    if (options.maxPlateNesting !== undefined && !(Number.isInteger(options.maxPlateNesting) && options.maxPlateNesting >= 0)) {
+      throw new Error(`${kind}: maxPlateNesting must be an integer >= 0, got ${options.maxPlateNesting}`);
+    }
+    this.givenNesting = options.maxPlateNesting;
+  }
+
+  /** The negative ELBO averaged over particles, as a number. */
+  loss<A extends unknown[]>(model: ModelFn<A>, guide: ModelFn<A>, ...args: A): number {
+    const value = tf.tidy(() => {
+      const elbos = this.tracePairs(model, guide, args).map((pair) => this.particleTerms(pair, false).elbo);
+      return tf.mul(addScalars(elbos), -1 / this.numParticles);
+    });
+    const out = value.dataSync()[0]!;
+    value.dispose();
+    return out;
+  }
+
+  /**
+   * The negative ELBO averaged over particles as a scalar tensor: its value equals
+   * {@link TraceELBO.loss} for the same draws, its gradient is the surrogate's. The caller
+   * disposes it.
+   */
+  differentiableLoss<A extends unknown[]>(model: ModelFn<A>, guide: ModelFn<A>, ...args: A): tf.Scalar {
+    return tf.tidy(() => {
+      const elbos: tf.Tensor[] = [];
+      const surrogates: tf.Tensor[] = [];
+      let anySurrogate = false;
+      for (const pair of this.tracePairs(model, guide, args)) {
+        const { elbo, surrogate } = this.particleTerms(pair, true);
+        elbos.push(elbo);
+        surrogates.push(surrogate ?? elbo);
+        anySurrogate ||= surrogate !== undefined;
+      }
+      const elbo = addScalars(elbos);
+      // value = elbo, gradient = surrogate's: surrogate + detach(elbo - surrogate).
+      const total = anySurrogate ? tf.add(addScalars(surrogates), stopGradient(tf.sub(elbo, addScalars(surrogates)))) : elbo;
+      return tf.mul(total, -1 / this.numParticles) as tf.Scalar;
+    });
+  }
+
+  /** Re-runs the particles' traces and returns the first non-finite site (guide first). */
+  findNonFiniteSite<A extends unknown[]>(model: ModelFn<A>, guide: ModelFn<A>, ...args: A): NonFiniteSite | undefined {
+    let found: NonFiniteSite | undefined;
+    tf.tidy(() => {
+      const pairs = this.tracePairs(model, guide, args);
+      for (let i = 0; i < pairs.length && found === undefined; i++) found = firstNonFiniteIn(pairs[i]!, i);
+    });
+    return found;
+  }
+
+  /**
+   * The trace pairs of one estimate: `numParticles` pairs, or one pair in the particle plate
+   * when vectorized. Subclasses reuse it.
+   */
+  protected tracePairs<A extends unknown[]>(model: ModelFn<A>, guide: ModelFn<A>, args: A): TracePair[] {
+    if (this.vectorizeParticles) {
+      const nesting = this.nestingFor(model, guide, args);
+      return [runGuideThenModel(model, guide, args, { size: this.numParticles, dim: -(nesting + 1) })];
+    }
+    const pairs: TracePair[] = [];
+    for (let i = 0; i < this.numParticles; i++) pairs.push(runGuideThenModel(model, guide, args));
+    return pairs;
+  }
+
+  /** The ELBO (and surrogate) of one pair of traces; see the class comment. */
+  protected particleTerms(pair: TracePair, withSurrogate: boolean): ParticleTerms {
+    const { modelTrace, guideTrace } = pair;
+    modelTrace.computeLogProbs();
+    guideTrace.computeLogProbs();
+    const logP = addScalars(modelTrace.sampleSites().map((s) => scaledSum(modelTrace, s)));
+    const guideSites = guideTrace.sampleSites();
+    const guideSums = guideSites.map((s) => scaledSum(guideTrace, s));
+    const elbo = tf.sub(logP, addScalars(guideSums));
+    if (!withSurrogate) return { elbo };
+    const scoreSites = guideSites.filter((s) => !isReparameterized(s));
+    if (scoreSites.length === 0) return { elbo };
+    const logR = logRatioTerms(modelTrace, guideTrace);
+    const pathwise = guideSums.filter((_, i) => isReparameterized(guideSites[i]!));
+    const scoreTerms = scoreSites.map((site) => tf.sum(tf.mul(sumToPlates(logR, site.plates), guideTrace.scaledLogProb(site))));
+    const surrogate = tf.add(tf.sub(logP, addScalars(pathwise)), addScalars(scoreTerms));
+    return { elbo, surrogate };
+  }
+
+  private nestingFor<A extends unknown[]>(model: ModelFn<A>, guide: ModelFn<A>, args: A): number {
+    if (this.givenNesting !== undefined) return this.givenNesting;
+    let byGuide = this.nestingCache.get(model);
+    const cached = byGuide?.get(guide);
+    if (cached !== undefined) return cached;
+    const nesting = tf.tidy(() =>
+      withRandomStream(new RandomStream("scvi-ts:max-plate-nesting"), () => {
+        const { guideTrace, modelTrace } = runGuideThenModel(model, guide, args);
+        return maxPlateNesting([guideTrace, modelTrace]);
+      }),
+    );
+    if (byGuide === undefined) {
+      byGuide = new WeakMap();
+      this.nestingCache.set(model, byGuide);
+    }
+    byGuide.set(guide, nesting);
+    return nesting;
+  }
+}
+
+/**
+ * The detached log-ratio terms of a pair of traces: per model sample site, its scaled
+ * log-density, minus the guide's for latent sites, with the model site's plates.
+ */
+export function logRatioTerms(modelTrace: Trace, guideTrace: Trace): LogRatioTerm[] {
+  const terms: LogRatioTerm[] = [];
+  for (const site of modelTrace.sampleSites()) {
+    let value = modelTrace.scaledLogProb(site);
+    const g = guideTrace.nodes.get(site.name);
+    if (!site.isObserved && g !== undefined && g.type === "sample") value = tf.sub(value, guideTrace.scaledLogProb(g));
+    terms.push({ value: stopGradient(value), plates: site.plates });
+  }
+  return terms;
+}
