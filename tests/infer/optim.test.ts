@@ -1,0 +1,214 @@
+import { describe, it, expect } from "vitest";
+import * as tf from "@tensorflow/tfjs";
+import fc from "fast-check";
+import { readFileSync } from "node:fs";
+import {
+  Adam,
+  AdamW,
+  ClippedAdam,
+  SGD,
+  StepLR,
+  ExponentialLR,
+  ReduceLROnPlateau,
+  clipGradNorm,
+  globalNorm,
+  type Optimizer,
+  type LRScheduler,
+} from "../../src/infer/optim/index.js";
+
+interface Problem {
+  x0: number[];
+  a: number[];
+  c: number[];
+  y0: number[][];
+  b: number[][];
+  d: number[][];
+}
+interface Case {
+  name: string;
+  optimizer: "Adam" | "AdamW" | "ClippedAdam" | "SGD";
+  options: Record<string, unknown>;
+  gain: number;
+  scheduler: { kind: "StepLR" | "ExponentialLR" | "ReduceLROnPlateau"; options: Record<string, unknown> } | null;
+  metrics: number[] | null;
+  trajectory: [number[], number[][]][];
+  lrs: number[];
+}
+const fixture = JSON.parse(readFileSync(new URL("../fixtures/optim.json", import.meta.url), "utf8")) as {
+  problem: Problem;
+  steps: number;
+  cases: Case[];
+};
+const P = fixture.problem;
+
+function makeOptimizer(c: Case): Optimizer {
+  const o = c.options as never;
+  switch (c.optimizer) {
+    case "Adam":
+      return new Adam(o);
+    case "AdamW":
+      return new AdamW(o);
+    case "ClippedAdam":
+      return new ClippedAdam(o);
+    case "SGD":
+      return new SGD(o);
+  }
+}
+
+function makeScheduler(c: Case, opt: Optimizer): LRScheduler | undefined {
+  if (c.scheduler === null) return undefined;
+  const o = c.scheduler.options as never;
+  switch (c.scheduler.kind) {
+    case "StepLR":
+      return new StepLR(opt, o);
+    case "ExponentialLR":
+      return new ExponentialLR(opt, o);
+    case "ReduceLROnPlateau":
+      return new ReduceLROnPlateau(opt, o);
+  }
+}
+
+/** The gradients of the fixture's quadratic at the current values. */
+function quadGrads(x: tf.Variable, y: tf.Variable, gain: number): [tf.Tensor, tf.Tensor] {
+  return tf.tidy(() => [
+    tf.mul(tf.mul(tf.tensor1d(P.a), gain), tf.sub(x, tf.tensor1d(P.c))),
+    tf.mul(tf.mul(tf.tensor2d(P.b), gain), tf.sub(y, tf.tensor2d(P.d))),
+  ]);
+}
+
+function runCase(c: Case, steps = fixture.steps, opt = makeOptimizer(c), x?: tf.Variable, y?: tf.Variable) {
+  x ??= tf.variable(tf.tensor1d(P.x0));
+  y ??= tf.variable(tf.tensor2d(P.y0));
+  const sched = makeScheduler(c, opt);
+  const traj: [number[], number[]][] = [];
+  const lrs: number[] = [];
+  for (let t = 0; t < steps; t++) {
+    const [gx, gy] = quadGrads(x, y, c.gain);
+    opt.apply([
+      [x, gx],
+      [y, gy],
+    ]);
+    tf.dispose([gx, gy]);
+    if (sched) sched.step(c.metrics ? c.metrics[t] : undefined);
+    traj.push([Array.from(x.dataSync()), Array.from(y.dataSync())]);
+    lrs.push(opt.lr);
+  }
+  return { traj, lrs, x, y, opt };
+}
+
+describe("optimizers match torch / Pyro trajectories", () => {
+  for (const c of fixture.cases) {
+    it(`${c.name} (${c.optimizer}${c.scheduler ? ` + ${c.scheduler.kind}` : ""})`, () => {
+      const { traj, lrs, x, y, opt } = runCase(c);
+      for (let t = 0; t < fixture.steps; t++) {
+        const [ex, ey] = c.trajectory[t]!;
+        const [ax, ay] = traj[t]!;
+        const expected = [...ex, ...ey.flat()];
+        const actual = [...ax, ...ay];
+        for (let i = 0; i < expected.length; i++) {
+          expect(Math.abs(actual[i]! - expected[i]!), `${c.name} step ${t + 1} element ${i}`).toBeLessThan(2e-5 + 2e-5 * Math.abs(expected[i]!));
+        }
+        expect(lrs[t]).toBeCloseTo(c.lrs[t]!, 12);
+      }
+      x.dispose();
+      y.dispose();
+      opt.dispose();
+    });
+  }
+});
+
+describe("optimizer state", () => {
+  it("getState/setState resumes a run exactly (plain data, keyed by names)", () => {
+    const c = fixture.cases.find((k) => k.name === "clipped_adam_weight_decay")!;
+    const full = runCase(c, 12);
+    const first = runCase(c, 5);
+    const names = new Map<tf.Variable, string>([
+      [first.x, "x"],
+      [first.y, "y"],
+    ]);
+    const state = JSON.parse(JSON.stringify(first.opt.getState((v) => names.get(v)!)));
+    expect(Object.keys(state.variables).sort()).toEqual(["x", "y"]);
+    expect(state.variables.x.step).toBe(5);
+    const x2 = tf.variable(first.x.clone());
+    const y2 = tf.variable(first.y.clone());
+    const resumed = makeOptimizer(c);
+    resumed.setState(state, (n) => ({ x: x2, y: y2 })[n]);
+    expect(resumed.lr).toBeCloseTo(first.opt.lr, 15);
+    const rest = runCase(c, 7, resumed, x2, y2);
+    expect(Array.from(x2.dataSync())).toEqual(full.traj[11]![0]);
+    expect(Array.from(y2.dataSync())).toEqual(full.traj[11]![1]);
+    for (const v of [full.x, full.y, first.x, first.y, x2, y2]) v.dispose();
+    for (const o of [full.opt, first.opt, rest.opt]) o.dispose();
+  });
+
+  it("setState rejects another optimizer's state and unknown names", () => {
+    const v = tf.variable(tf.tensor1d([1, 2]));
+    const adam = new Adam();
+    adam.apply([[v, tf.tensor1d([0.1, 0.2])]]);
+    const state = adam.getState();
+    expect(() => new SGD().setState(state)).toThrow(/written by Adam/);
+    expect(() => new Adam().setState(state, () => undefined)).toThrow(new RegExp(`no variable for '${v.name}'`));
+    adam.dispose();
+    v.dispose();
+  });
+
+  it("updates keep the tensor count constant (moments are assigned in place)", () => {
+    const x = tf.variable(tf.tensor1d(P.x0));
+    const y = tf.variable(tf.tensor2d(P.y0));
+    for (const opt of [new Adam({ weightDecay: 0.1, maxGradNorm: 1 }), new AdamW(), new ClippedAdam({ lrd: 0.99 }), new SGD({ momentum: 0.9, nesterov: true })]) {
+      const step = () => {
+        const [gx, gy] = quadGrads(x, y, 1);
+        opt.apply([
+          [x, gx],
+          [y, gy],
+        ]);
+        tf.dispose([gx, gy]);
+      };
+      step();
+      const before = tf.memory().numTensors;
+      for (let i = 0; i < 20; i++) step();
+      expect(tf.memory().numTensors).toBe(before);
+      opt.dispose();
+    }
+    x.dispose();
+    y.dispose();
+  });
+
+  it("rejects invalid hyper-parameters, naming them", () => {
+    expect(() => new Adam({ lr: -1 })).toThrow(/Adam: lr/);
+    expect(() => new Adam({ betas: [1, 0.9] })).toThrow(/betas\[0\]/);
+    expect(() => new SGD({ nesterov: true })).toThrow(/Nesterov/);
+    expect(() => new ClippedAdam({ clipNorm: Number.NaN })).toThrow(/clipNorm/);
+    expect(() => new Adam({ maxGradNorm: 0 })).toThrow(/maxGradNorm/);
+    const opt = new SGD();
+    expect(() => new ReduceLROnPlateau(opt).step()).toThrow(/metric/);
+    expect(() => new StepLR(opt, { stepSize: 0 })).toThrow(/stepSize/);
+  });
+});
+
+describe("clipGradNorm", () => {
+  it("scales by min(1, maxNorm / (norm + 1e-6)) and preserves directions (property)", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.float({ min: -100, max: 100, noNaN: true }), { minLength: 1, maxLength: 6 }),
+        fc.array(fc.float({ min: -100, max: 100, noNaN: true }), { minLength: 1, maxLength: 6 }),
+        fc.float({ min: Math.fround(0.01), max: 50, noNaN: true }),
+        (a, b, maxNorm) => {
+          const before = tf.memory().numTensors;
+          const ga = tf.tensor1d(a);
+          const gb = tf.tensor1d(b);
+          const clipped = clipGradNorm([ga, gb], maxNorm);
+          const norm = Math.hypot(...a, ...b);
+          const coef = Math.min(1, maxNorm / (norm + 1e-6));
+          const got = [...clipped[0]!.dataSync(), ...clipped[1]!.dataSync()];
+          [...a, ...b].forEach((v, i) => expect(got[i]!).toBeCloseTo(v * coef, 3));
+          const n = globalNorm(clipped);
+          expect(n.dataSync()[0]!).toBeLessThanOrEqual(maxNorm * (1 + 1e-5) + 1e-6);
+          tf.dispose([ga, gb, n, ...clipped]);
+          expect(tf.memory().numTensors).toBe(before);
+        },
+      ),
+      { seed: 42, numRuns: 60 },
+    );
+  });
+});
