@@ -7,3 +7,12 @@ export { Distribution, setValidateArgs, getValidateArgs, type DistributionOption
 export * as constraints from "./constraints.js";
 export { Constraint } from "./constraints.js";
 export { lgamma, digamma, trigamma, logBeta, log1mexp, softplus, logSigmoid, logSumExp } from "./special.js";
+export { Independent } from "./independent.js";
+export { ExpandedDistribution } from "./expanded.js";
+export { MaskedDistribution } from "./masked.js";
+export { TransformedDistribution } from "./transformed-distribution.js";
+export { MultivariateNormal, type MultivariateNormalScale } from "./multivariate-normal.js";
+export { LowRankMultivariateNormal } from "./low-rank-multivariate-normal.js";
+export { positiveDefinite } from "./positive-definite.js";
+export * from "./transforms/index.js";
+export * as linalg from "./linalg.js";
