@@ -17,3 +17,4 @@ export {
   type TensorInput,
 } from "./tensor.js";
 export { gather } from "./gather.js";
+export { tidyScope } from "./scope.js";
