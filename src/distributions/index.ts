@@ -16,3 +16,4 @@ export { LowRankMultivariateNormal } from "./low-rank-multivariate-normal.js";
 export { positiveDefinite } from "./positive-definite.js";
 export * from "./transforms/index.js";
 export * as linalg from "./linalg.js";
+export { Normal } from "./normal.js";

@@ -1,0 +1,100 @@
+/**
+ * `Normal`: the Gaussian distribution over the reals.
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs";
+import { broadcastTo, type TensorInput } from "../backend/tensor.js";
+import { nextSeed } from "../backend/random.js";
+import { positive, real, type Constraint } from "./constraints.js";
+import { Distribution, type DistributionOptions } from "./distribution.js";
+import { asFloat, broadcastParams, checkExpand, shouldCheckParams, trustedOptions } from "./family-params.js";
+
+const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
+
+/**
+ * The normal distribution `N(loc, scale²)`, reparameterized: `rsample` is `loc + scale · ε`
+ * with `ε ~ N(0, 1)`. `loc` and `scale` broadcast to the batch shape.
+ *
+ * @example
+ * ```ts
+ * const d = new Normal(tf.zeros([3]), 2);   // batchShape [3]
+ * const x = d.rsample([10]);                // [10, 3]
+ * const lp = d.logProb(x);                  // [10, 3]
+ * ```
+ */
+export class Normal extends Distribution {
+  /** The mean, broadcast to `batchShape`. */
+  readonly loc: tf.Tensor;
+  /** The standard deviation, broadcast to `batchShape`. */
+  readonly scale: tf.Tensor;
+
+  /**
+   * @param loc the mean (real)
+   * @param scale the standard deviation (> 0)
+   */
+  constructor(loc: TensorInput, scale: TensorInput, options: DistributionOptions = {}) {
+    const { values, shape } = broadcastParams("Normal", [
+      ["loc", loc],
+      ["scale", scale],
+    ]);
+    super(shape, [], options);
+    [this.loc, this.scale] = values as [tf.Tensor, tf.Tensor];
+    if (shouldCheckParams(options, this.validateArgs)) {
+      this.checkParam("loc", this.loc, real);
+      this.checkParam("scale", this.scale, positive);
+    }
+  }
+
+  get support(): Constraint {
+    return real;
+  }
+
+  override get hasRsample(): boolean {
+    return true;
+  }
+
+  override rsample(sampleShape: readonly number[] = []): tf.Tensor {
+    return tf.tidy(() => {
+      const eps = tf.randomNormal(this.shape(sampleShape), 0, 1, "float32", nextSeed());
+      return tf.add(this.loc, tf.mul(this.scale, eps));
+    });
+  }
+
+  logProb(value: tf.Tensor): tf.Tensor {
+    return tf.tidy(() => {
+      const x = asFloat(value);
+      this.checkSupport(x);
+      const z = tf.div(tf.sub(x, this.loc), this.scale);
+      return tf.sub(tf.mul(-0.5, tf.square(z)), tf.add(tf.log(this.scale), HALF_LOG_2PI));
+    });
+  }
+
+  override get mean(): tf.Tensor {
+    return tf.clone(this.loc);
+  }
+
+  override get variance(): tf.Tensor {
+    return tf.square(this.scale);
+  }
+
+  override get stddev(): tf.Tensor {
+    return tf.clone(this.scale);
+  }
+
+  override entropy(): tf.Tensor {
+    return tf.tidy(() => tf.add(tf.log(this.scale), 0.5 + HALF_LOG_2PI));
+  }
+
+  /** The cumulative distribution function `Φ((x - loc) / scale)`. */
+  cdf(value: tf.Tensor): tf.Tensor {
+    return tf.tidy(() => {
+      const z = tf.div(tf.sub(asFloat(value), this.loc), tf.mul(this.scale, Math.SQRT2));
+      return tf.mul(0.5, tf.add(1, tf.erf(z)));
+    });
+  }
+
+  override expand(batchShape: readonly number[]): Normal {
+    checkExpand(this.name, this.batchShape, batchShape);
+    return new Normal(broadcastTo(this.loc, batchShape), broadcastTo(this.scale, batchShape), trustedOptions(this.validateArgs));
+  }
+}
