@@ -154,9 +154,10 @@ export class PyroTrainingPlan<A extends unknown[] = unknown[]> extends BaseTrain
    * from unscaled log-densities (the ELBO reuses them: they are computed once per site).
    */
   private elboParts(modelTrace: Trace, guideTrace: Trace): tf.Tensor {
+    // Log-densities are computed in the caller's scope: the ELBO reuses them after this returns.
+    modelTrace.computeLogProbs();
+    guideTrace.computeLogProbs();
     return tf.tidy(() => {
-      modelTrace.computeLogProbs();
-      guideTrace.computeLogProbs();
       let rec: tf.Tensor = tf.scalar(0);
       let klLocal: tf.Tensor = tf.scalar(0);
       let klGlobal: tf.Tensor = tf.scalar(0);

@@ -117,7 +117,7 @@ export class TrainingPlan extends BaseTrainingPlan {
     const klWeight = this.klWeight;
     let kept: tf.Tensor | undefined;
     let extraKeys: string[] = [];
-    const { grads } = tf.variableGrads(() => {
+    const { value: lossValue, grads } = tf.variableGrads(() => {
       const [, , out] = this.plainModule.forward(batch, { lossKwargs: { klWeight, nObs: this.nObsTraining } });
       const loss = out!.loss;
       extraKeys = Object.keys(out!.extraMetrics);
@@ -140,6 +140,7 @@ export class TrainingPlan extends BaseTrainingPlan {
       }
       this.optimizer.apply(pairs);
     } finally {
+      lossValue.dispose();
       tf.dispose(Object.values(grads));
     }
     return this.toStepMetrics(values, extraKeys);
