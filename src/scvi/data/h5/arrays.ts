@@ -7,6 +7,9 @@
 import type { Metadata, OutputData } from "h5wasm/node";
 import type { NumericDtype } from "../dataframe.js";
 
+/** The attribute that marks a 0 / 1 integer dataset as booleans written by scvi-ts. */
+export const BOOL_MARKER = "scvi-ts-dtype";
+
 /** HDF5 datatype classes as h5wasm reports them in `metadata.type`. */
 export const H5T = { INTEGER: 0, FLOAT: 1, STRING: 3, COMPOUND: 6, REFERENCE: 7, ENUM: 8 } as const;
 

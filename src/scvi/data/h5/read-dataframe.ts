@@ -7,7 +7,7 @@
  */
 import type { Metadata, OutputData } from "h5wasm/node";
 import { DataFrame, type Column, type NumericDtype } from "../dataframe.js";
-import { describe, H5T, kindOf, toFloat64, toInt32, toStrings } from "./arrays.js";
+import { BOOL_MARKER, describe, H5T, kindOf, toFloat64, toInt32, toStrings } from "./arrays.js";
 import { child, Dataset, Group, readValue, Reference, stringAttr } from "./h5wasm.js";
 
 /** Strings from any 1-D dataset (numbers are formatted), e.g. an index or categories. */
@@ -41,12 +41,17 @@ function categorical(codes: Int32Array, categories: string[], ordered: boolean, 
   return { kind: "categorical", categories, codes, ordered };
 }
 
+/** Whether scvi-ts wrote this 0 / 1 integer dataset for booleans (h5wasm has no HDF5 boolean). */
+export function markedBool(d: Dataset): boolean {
+  return stringAttr(d, BOOL_MARKER) === "bool";
+}
+
 /** A column from a plain dataset, by its element type. */
 function plainColumn(d: Dataset, file: string): Column | string {
   const k = kindOf(d.metadata);
   const what = `${d.path} in ${file}`;
-  if (k.kind === "numeric") return { kind: "numeric", dtype: k.dtype, values: toFloat64(readValue(d, file), what) };
-  if (k.kind === "bool") return { kind: "boolean", values: Uint8Array.from(toFloat64(readValue(d, file), what)) };
+  if (k.kind === "numeric" && !markedBool(d)) return { kind: "numeric", dtype: k.dtype, values: toFloat64(readValue(d, file), what) };
+  if (k.kind === "bool" || k.kind === "numeric") return { kind: "boolean", values: Uint8Array.from(toFloat64(readValue(d, file), what)) };
   if (k.kind === "string") return { kind: "string", values: readStrings(d, file) };
   return `HDF5 datatype class ${k.type}`;
 }

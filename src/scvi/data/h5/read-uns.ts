@@ -9,7 +9,7 @@ import type { OutputData } from "h5wasm/node";
 import type { UnsDict, UnsValue } from "../anndata.js";
 import { H5T, kindOf, toFloat64, toStrings } from "./arrays.js";
 import { child, Dataset, Group, readValue, stringAttr } from "./h5wasm.js";
-import { readDataFrame } from "./read-dataframe.js";
+import { markedBool, readDataFrame } from "./read-dataframe.js";
 import { columnValue } from "../dataframe.js";
 
 /** Nests a flat list into rows by `shape` (row-major). */
@@ -39,7 +39,7 @@ function scalarOrArray(d: Dataset, file: string): UnsValue | undefined {
   }
   let flat: UnsValue[];
   if (k.kind === "string") flat = toStrings(readValue(d, file), what);
-  else if (k.kind === "bool") flat = Array.from(toFloat64(readValue(d, file), what), (x) => x !== 0);
+  else if (k.kind === "bool" || (k.kind === "numeric" && markedBool(d))) flat = Array.from(toFloat64(readValue(d, file), what), (x) => x !== 0);
   else if (k.kind === "numeric") flat = Array.from(toFloat64(readValue(d, file), what));
   else return undefined;
   return shape.length === 0 ? flat[0] : nest(flat, shape);
