@@ -6,7 +6,18 @@
 export { Distribution, setValidateArgs, getValidateArgs, type DistributionOptions } from "./distribution.js";
 export * as constraints from "./constraints.js";
 export { Constraint } from "./constraints.js";
-export { lgamma, digamma, trigamma, logBeta, log1mexp, softplus, logSigmoid, logSumExp } from "./special.js";
+export {
+  lgamma,
+  digamma,
+  trigamma,
+  tetragamma,
+  logBeta,
+  log1p,
+  log1mexp,
+  softplus,
+  logSigmoid,
+  logSumExp,
+} from "./special.js";
 export { Independent } from "./independent.js";
 export { ExpandedDistribution } from "./expanded.js";
 export { MaskedDistribution } from "./masked.js";
