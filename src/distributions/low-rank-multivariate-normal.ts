@@ -7,6 +7,7 @@ import { nextSeed } from "../backend/random.js";
 import { broadcastShapes, broadcastTo, formatShape, toTensor, type TensorInput } from "../backend/tensor.js";
 import { independent, positive, real, realVector, type Constraint } from "./constraints.js";
 import { Distribution, type DistributionOptions } from "./distribution.js";
+import { checkEventParam } from "./event-param-check.js";
 import { batchMatMul, cholesky, diagEmbed, logAbsDetTriangular, matrixTranspose, matVec, triangularSolve } from "./linalg.js";
 
 const LOG_2PI = Math.log(2 * Math.PI);
@@ -57,6 +58,11 @@ export class LowRankMultivariateNormal extends Distribution {
 
   get support(): Constraint {
     return realVector;
+  }
+
+  /** Validates per event (the base class' check is elementwise). */
+  protected override checkParam(name: string, value: tf.Tensor, constraint: Constraint): void {
+    if (this.validateArgs) checkEventParam(this.name, name, value, constraint);
   }
 
   override get hasRsample(): boolean {

@@ -7,6 +7,7 @@ import { nextSeed } from "../backend/random.js";
 import { broadcastShapes, broadcastTo, formatShape, toTensor, type TensorInput } from "../backend/tensor.js";
 import { lowerCholesky, realVector, type Constraint } from "./constraints.js";
 import { Distribution, type DistributionOptions } from "./distribution.js";
+import { checkEventParam } from "./event-param-check.js";
 import {
   batchMatMul,
   cholesky,
@@ -87,6 +88,11 @@ export class MultivariateNormal extends Distribution {
 
   get support(): Constraint {
     return realVector;
+  }
+
+  /** Validates per event (the base class' check is elementwise). */
+  protected override checkParam(name: string, value: tf.Tensor, constraint: Constraint): void {
+    if (this.validateArgs) checkEventParam(this.name, name, value, constraint);
   }
 
   override get hasRsample(): boolean {
