@@ -1,0 +1,158 @@
+/**
+ * `BatchNorm1d` (PyTorch's `nn.BatchNorm1d` with scvi-tools' settings: momentum 0.01,
+ * eps 1e-3) and the training-mode batch-normalisation op with a closed-form gradient.
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs";
+import { Module } from "./module.js";
+
+/** Options of {@link BatchNorm1d}. */
+export interface BatchNorm1dOptions {
+  /** Weight of the newest batch in the running statistics (default 0.01, scvi-tools' value; PyTorch's is 0.1). */
+  momentum?: number;
+  /** Added to the variance before the square root (default 1e-3, scvi-tools' value; PyTorch's is 1e-5). */
+  eps?: number;
+}
+
+/**
+ * Batch statistics of `x` (`[n, c]`) over its first axis: the mean and the biased variance.
+ */
+function moments2d(x: tf.Tensor): { mean: tf.Tensor; variance: tf.Tensor } {
+  const mean = tf.mean(x, 0);
+  const centred = tf.sub(x, mean);
+  const variance = tf.mean(tf.square(centred), 0);
+  return { mean, variance };
+}
+
+/**
+ * Training-mode batch normalisation of `x` (`[n, c]`):
+ * `(x − mean) / √(var + eps) · gamma + beta` with the batch mean and biased variance, as one op
+ * whose gradient is the closed form (a handful of `[n, c]` ops instead of autodiff through the
+ * moments). `onStats(mean, unbiasedVariance)` receives the batch statistics (outside the
+ * gradient tape) so a module can update its running statistics; the tensors it receives are
+ * disposed after it returns.
+ */
+export function batchNormTrain(
+  x: tf.Tensor,
+  gamma: tf.Tensor,
+  beta: tf.Tensor,
+  eps: number,
+  onStats?: (mean: tf.Tensor, unbiasedVariance: tf.Tensor) => void,
+): tf.Tensor {
+  const n = x.shape[0]!;
+  const op = tf.customGrad(((xIn: tf.Tensor, g: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => {
+    const { mean, variance } = moments2d(xIn);
+    const invStd = tf.rsqrt(tf.add(variance, eps));
+    const xHat = tf.mul(tf.sub(xIn, mean), invStd);
+    const value = tf.add(tf.mul(xHat, g), b);
+    if (onStats) onStats(mean, tf.mul(variance, n / (n - 1)));
+    save([xHat, invStd, g]);
+    return {
+      value,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [sHat, sInvStd, sGamma] = saved as [tf.Tensor, tf.Tensor, tf.Tensor];
+        const dBeta = tf.sum(dy, 0);
+        const dGamma = tf.sum(tf.mul(dy, sHat), 0);
+        // dx = invStd · gamma · (dy − mean(dy) − x̂ · mean(dy · x̂))
+        const dx = tf.mul(
+          tf.sub(tf.sub(dy, tf.div(dBeta, n)), tf.mul(sHat, tf.div(dGamma, n))),
+          tf.mul(sInvStd, sGamma),
+        );
+        return [dx, dGamma, dBeta];
+      },
+    };
+  }) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (x: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => tf.Tensor;
+  return op(x, gamma, beta);
+}
+
+/**
+ * Batch normalisation over the first axis of `[n, c]` inputs (PyTorch's `nn.BatchNorm1d` with
+ * an affine transform and running statistics).
+ *
+ * In training mode it normalises with the batch mean and biased variance and updates the
+ * running statistics with the batch mean and the unbiased variance:
+ * `running ← (1 − momentum) · running + momentum · batch`. In evaluation mode it normalises
+ * with the running statistics. A 3-d input `[s, n, c]` is normalised slice by slice (as
+ * scvi-tools' `FCLayers` does), each slice updating the running statistics in turn.
+ *
+ * Parameters: `weight` (γ, ones) and `bias` (β, zeros); buffers: `runningMean` (zeros) and
+ * `runningVar` (ones).
+ *
+ * @example
+ * ```ts
+ * const bn = new BatchNorm1d(128);
+ * const y = bn.forward(h); // h: [batch, 128]
+ * ```
+ */
+export class BatchNorm1d extends Module {
+  /** γ, `[c]`. */
+  readonly weight: tf.Variable;
+  /** β, `[c]`. */
+  readonly bias: tf.Variable;
+  /** Running mean, `[c]` (a buffer). */
+  readonly runningMean: tf.Variable;
+  /** Running (unbiased) variance, `[c]` (a buffer). */
+  readonly runningVar: tf.Variable;
+  /** The momentum of the running statistics. */
+  readonly momentum: number;
+  /** The variance offset. */
+  readonly eps: number;
+
+  /** @param numFeatures the number of features `c` */
+  constructor(
+    readonly numFeatures: number,
+    options: BatchNorm1dOptions = {},
+  ) {
+    super();
+    if (!Number.isInteger(numFeatures) || numFeatures < 1) {
+      throw new Error(`BatchNorm1d: numFeatures=${numFeatures} must be a positive integer`);
+    }
+    this.momentum = options.momentum ?? 0.01;
+    this.eps = options.eps ?? 1e-3;
+    if (!(this.momentum >= 0 && this.momentum <= 1)) throw new Error(`BatchNorm1d: momentum=${this.momentum} must be in [0, 1]`);
+    if (!(this.eps > 0)) throw new Error(`BatchNorm1d: eps=${this.eps} must be positive`);
+    this.weight = this.registerParameter("weight", tf.ones([numFeatures]));
+    this.bias = this.registerParameter("bias", tf.zeros([numFeatures]));
+    this.runningMean = this.registerBuffer("runningMean", tf.zeros([numFeatures]));
+    this.runningVar = this.registerBuffer("runningVar", tf.ones([numFeatures]));
+  }
+
+  /** Normalises `x` of shape `[n, c]` (or `[s, n, c]`, slice by slice). */
+  forward(x: tf.Tensor): tf.Tensor {
+    const c = this.numFeatures;
+    if ((x.rank !== 2 && x.rank !== 3) || x.shape[x.rank - 1] !== c) {
+      throw new Error(`BatchNorm1d(${c}): expected input [n, ${c}] or [s, n, ${c}], got [${x.shape.join(", ")}]`);
+    }
+    if (x.rank === 3) {
+      return tf.tidy(() => tf.stack(tf.unstack(x, 0).map((slice) => this.forward(slice)), 0));
+    }
+    return this.training ? this.forwardTrain(x) : this.forwardEval(x);
+  }
+
+  private forwardTrain(x: tf.Tensor): tf.Tensor {
+    const n = x.shape[0]!;
+    if (n < 2) {
+      throw new Error(`BatchNorm1d(${this.numFeatures}): training mode needs more than 1 value per feature, got input [${x.shape.join(", ")}]`);
+    }
+    return tf.tidy(() =>
+      batchNormTrain(x, this.weight, this.bias, this.eps, (mean, unbiasedVariance) => this.updateRunningStats(mean, unbiasedVariance)),
+    );
+  }
+
+  private updateRunningStats(mean: tf.Tensor, unbiasedVariance: tf.Tensor): void {
+    const m = this.momentum;
+    tf.tidy(() => {
+      this.runningMean.assign(tf.add(tf.mul(this.runningMean, 1 - m), tf.mul(mean, m)));
+      this.runningVar.assign(tf.add(tf.mul(this.runningVar, 1 - m), tf.mul(unbiasedVariance, m)));
+    });
+  }
+
+  private forwardEval(x: tf.Tensor): tf.Tensor {
+    return tf.tidy(() => {
+      const scale = tf.mul(this.weight, tf.rsqrt(tf.add(this.runningVar, this.eps)));
+      const shift = tf.sub(this.bias, tf.mul(this.runningMean, scale));
+      return tf.add(tf.mul(x, scale), shift);
+    });
+  }
+}
