@@ -33,8 +33,8 @@ describe("Linear initialisation", () => {
     setSeed(11);
     const lin = new Linear(400, 50);
     const bound = 1 / Math.sqrt(400);
-    const w = lin.weight.dataSync();
-    const b = lin.bias!.dataSync();
+    const w = Array.from(lin.weight.dataSync());
+    const b = Array.from(lin.bias!.dataSync());
     for (const v of [...w, ...b]) expect(Math.abs(v)).toBeLessThanOrEqual(bound);
     // the variance of U(-a, a) is a²/3
     const mean = w.reduce((s, v) => s + v, 0) / w.length;
