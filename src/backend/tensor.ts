@@ -64,12 +64,21 @@ export function formatShape(shape: readonly number[]): string {
   return `[${shape.join(", ")}]`;
 }
 
-/** Broadcasts `x` to `shape` (a no-op, returning `x` itself, when the shape already matches). */
+/**
+ * Broadcasts `x` to `shape` (a no-op, returning `x` itself, when the shape already matches).
+ * Its gradient sums over the broadcast axes in one op (tfjs' own `tf.broadcastTo` differentiates
+ * through `Tile`'s gradient, one slice per repetition: seconds for a few thousand rows).
+ */
 export function broadcastTo(x: tf.Tensor, shape: readonly number[]): tf.Tensor {
   if (shapesEqual(x.shape, shape)) return x;
   const target = [...shape];
   const reshaped = x.rank < target.length ? x.reshape([...new Array(target.length - x.rank).fill(1), ...x.shape]) : x;
-  return tf.broadcastTo(reshaped, target);
+  const axes = target.flatMap((d, i) => (reshaped.shape[i] === 1 && d !== 1 ? [i] : []));
+  const op = customOp(
+    (input) => tf.broadcastTo(input, target),
+    (dy, [input]) => [tf.reshape(tf.sum(dy, axes, true), input!.shape)],
+  );
+  return op(reshaped);
 }
 
 /**
