@@ -83,3 +83,13 @@ export function logProbShape(
 export function asFloat(value: tf.Tensor): tf.Tensor {
   return value.dtype === "float32" ? value : tf.cast(value, "float32");
 }
+
+/**
+ * `a · log(x)` with `0 · log(0) = 0` (torch's `xlogy`), for log-densities such as
+ * `(α - 1) log x` at `α = 1, x = 0`. The gradient in `a` is `log x`.
+ */
+export function xlogy(a: tf.Tensor, x: tf.Tensor): tf.Tensor {
+  // Where a = 0 the logarithm is taken of 1 instead, so neither the value nor a gradient
+  // becomes 0 · (-Infinity) = NaN.
+  return tf.tidy(() => tf.mul(a, tf.log(tf.where(tf.equal(a, 0), tf.onesLike(x), x))));
+}

@@ -28,3 +28,8 @@ export { positiveDefinite } from "./positive-definite.js";
 export * from "./transforms/index.js";
 export * as linalg from "./linalg.js";
 export { Normal } from "./normal.js";
+export { LogNormal } from "./log-normal.js";
+export { HalfNormal } from "./half-normal.js";
+export { Exponential } from "./exponential.js";
+export { Uniform } from "./uniform.js";
+export { Laplace } from "./laplace.js";

@@ -91,6 +91,34 @@ export function expectClose(
   }
 }
 
+/** Tolerances for {@link checkFixtures}: relative, and absolute per unit of the fixture's term scale. */
+export interface FixtureTolerance {
+  rtol?: number;
+  atol?: number;
+}
+
+/**
+ * Compares `logProb`, `mean`, `variance` and `entropy` with every reference case of `family`.
+ * `logProb` and `entropy` use the fixture's term scale for the absolute tolerance (float32
+ * cancellation), `mean` and `variance` a relative one.
+ */
+export function checkFixtures(
+  family: string,
+  build: (params: Record<string, tf.Tensor>) => Distribution,
+  { rtol = 1e-5, atol = 3e-6 }: FixtureTolerance = {},
+): void {
+  for (const c of fixtureCases(family)) {
+    tf.tidy(() => {
+      const params = Object.fromEntries(Object.entries(c.params).map(([k, v]) => [k, tensorOf(v)]));
+      const d = build(params);
+      expectClose(d.logProb(tensorOf(c.value)), c.logProb, `${family} ${c.note}: logProb`, { rtol, atol, scale: c.logProbScale });
+      expectClose(d.mean, c.mean, `${family} ${c.note}: mean`, { rtol, atol: 0 });
+      expectClose(d.variance, c.variance, `${family} ${c.note}: variance`, { rtol: 2 * rtol, atol: 0 });
+      expectClose(d.entropy(), c.entropy, `${family} ${c.note}: entropy`, { rtol, atol, scale: c.entropyScale });
+    });
+  }
+}
+
 /** Runs `fn` inside `tf.tidy` and asserts the live tensor count is unchanged afterwards. */
 export function expectNoLeak(fn: () => void): void {
   const before = tf.memory().numTensors;
