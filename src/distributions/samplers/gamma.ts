@@ -28,7 +28,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import { customOp } from "../../backend/tensor.js";
+import { customOp, sizeOf } from "../../backend/tensor.js";
 import { nextSeed } from "../../backend/random.js";
 import { gammaLogSampleGradient } from "./gamma-grad.js";
 
@@ -40,12 +40,12 @@ const MAX_ROUNDS = 64;
 export const FLOAT32_TINY = 1.1754943508222875e-38;
 
 /**
- * One round: `PROPOSALS` Marsaglia–Tsang proposals per element of the boosted concentration
+ * One round: `proposals` Marsaglia–Tsang proposals per element of the boosted concentration
  * `alpha` (all ≥ 1). Returns log-samples and whether any proposal was accepted.
  */
-function marsagliaTsangRound(d: tf.Tensor, c: tf.Tensor): { logSample: tf.Tensor; accepted: tf.Tensor } {
+function marsagliaTsangRound(d: tf.Tensor, c: tf.Tensor, proposals: number): { logSample: tf.Tensor; accepted: tf.Tensor } {
   return tf.tidy(() => {
-    const shape = [PROPOSALS, ...d.shape];
+    const shape = [proposals, ...d.shape];
     const z = tf.randomNormal(shape, 0, 1, "float32", nextSeed());
     const u = tf.randomUniform(shape, 0, 1, "float32", nextSeed());
     const cz1 = tf.add(1, tf.mul(c, z));
@@ -57,12 +57,12 @@ function marsagliaTsangRound(d: tf.Tensor, c: tf.Tensor): { logSample: tf.Tensor
     const accept = tf.logicalAnd(positive, tf.less(tf.log(u), bound));
     const logDraw = tf.add(tf.log(d), logV);
     // Keep the first accepted proposal: walk the proposals from last to first.
-    const proposals = tf.unstack(logDraw);
+    const draws = tf.unstack(logDraw);
     const accepts = tf.unstack(accept);
-    let logSample = proposals[PROPOSALS - 1]!;
-    let accepted = accepts[PROPOSALS - 1]!;
-    for (let k = PROPOSALS - 2; k >= 0; k--) {
-      logSample = tf.where(accepts[k]!, proposals[k]!, logSample);
+    let logSample = draws[proposals - 1]!;
+    let accepted = accepts[proposals - 1]!;
+    for (let k = proposals - 2; k >= 0; k--) {
+      logSample = tf.where(accepts[k]!, draws[k]!, logSample);
       accepted = tf.logicalOr(accepts[k]!, accepted);
     }
     return { logSample, accepted };
@@ -73,8 +73,15 @@ function allTrue(x: tf.Tensor): boolean {
   return tf.tidy(() => tf.all(x).dataSync()[0] === 1);
 }
 
-/** Draws `log x`, `x ~ Gamma(alpha, 1)`, for an already-broadcast float32 tensor `alpha`. */
-function sampleLogGamma(alpha: tf.Tensor): tf.Tensor {
+/**
+ * Draws `log x`, `x ~ Gamma(alpha, 1)`, elementwise for a float32 tensor `alpha` (no gradient),
+ * trying `proposals` Marsaglia–Tsang proposals per element and round. Exposed for tests (a
+ * single proposal per round exercises the redraw loop); use {@link logStandardGamma}.
+ *
+ * @internal
+ */
+export function sampleLogGamma(alpha: tf.Tensor, proposals: number = PROPOSALS): tf.Tensor {
+  if (!Number.isInteger(proposals) || proposals < 1) throw new Error(`sampleLogGamma: proposals must be a positive integer, got ${proposals}`);
   return tf.tidy(() => {
     // Non-positive, infinite or NaN concentrations give NaN (the density is undefined there);
     // they count as accepted so the rejection loop ends.
@@ -83,12 +90,12 @@ function sampleLogGamma(alpha: tf.Tensor): tf.Tensor {
     const boosted = tf.where(valid, tf.where(small, tf.add(alpha, 1), alpha), tf.onesLike(alpha));
     const d = tf.sub(boosted, 1 / 3);
     const c = tf.rsqrt(tf.mul(d, 9));
-    const first = marsagliaTsangRound(d, c);
+    const first = marsagliaTsangRound(d, c, proposals);
     let logSample = first.logSample;
     let accepted = tf.logicalOr(first.accepted, tf.logicalNot(valid));
     for (let round = 1; !allTrue(accepted); round++) {
-      if (round >= MAX_ROUNDS) throw new Error("standardGamma: the rejection sampler accepted no proposal in 256 tries");
-      const next = marsagliaTsangRound(d, c);
+      if (round >= MAX_ROUNDS) throw new Error(`standardGamma: the rejection sampler accepted no proposal in ${MAX_ROUNDS} rounds`);
+      const next = marsagliaTsangRound(d, c, proposals);
       const keep = accepted;
       logSample = tf.where(keep, logSample, next.logSample);
       accepted = tf.logicalOr(keep, next.accepted);
@@ -118,7 +125,13 @@ function sumToShape(g: tf.Tensor, shape: readonly number[]): tf.Tensor {
 
 function makeLogStandardGamma(sampleShape: readonly number[]): (alpha: tf.Tensor) => tf.Tensor {
   const op = customOp(
-    (alpha) => tf.tidy(() => sampleLogGamma(tf.broadcastTo(alpha, [...sampleShape, ...alpha.shape]))),
+    (alpha) =>
+      tf.tidy(() => {
+        const shape = [...sampleShape, ...alpha.shape];
+        // tf.broadcastTo does not produce zero-size dimensions: an empty draw is built directly.
+        if (sizeOf(shape) === 0) return tf.zeros(shape);
+        return sampleLogGamma(tf.broadcastTo(alpha, shape));
+      }),
     (dy, [alpha], logSample) =>
       tf.tidy(() => {
         const full = tf.broadcastTo(alpha!, logSample.shape);
