@@ -14,7 +14,7 @@ export { Linear, type LinearOptions } from "./linear.js";
 export { BatchNorm1d, batchNormTrain, type BatchNorm1dOptions } from "./batchnorm.js";
 export { LayerNorm, type LayerNormOptions } from "./layernorm.js";
 export { Dropout } from "./dropout.js";
-export { ReLU } from "./activation.js";
+export { ReLU, logSoftmax } from "./activation.js";
 export { oneHotCovariates, effectiveCategoryCounts } from "./covariates.js";
 export { FCLayers, FCLayer, type FCLayersOptions, type FCLayerOptions } from "./fclayers.js";
 export { Encoder, type EncoderOptions, type EncoderOutput, type EncodeArgs } from "./encoder.js";

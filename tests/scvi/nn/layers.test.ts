@@ -1,7 +1,7 @@
 import { describe, it, expect } from "vitest";
 import * as tf from "@tensorflow/tfjs";
 import fc from "fast-check";
-import { Dropout, LayerNorm, ReLU } from "../../../src/scvi/nn/index.js";
+import { Dropout, LayerNorm, ReLU, logSoftmax } from "../../../src/scvi/nn/index.js";
 import { setSeed } from "../../../src/backend/random.js";
 import { expectCloseTo, expectGradsClose, fixtureCase, lossAndGrads, tensorOf } from "./fixture.js";
 
@@ -94,5 +94,34 @@ describe("ReLU", () => {
       const y = new ReLU().forward(tf.tensor1d([-2, 0, 3]));
       expect(Array.from(y.dataSync())).toEqual([0, 0, 3]);
     });
+  });
+});
+
+describe("logSoftmax against torch.log_softmax", () => {
+  it("values (including logits 120 below the rest) and gradient", () => {
+    const c = fixtureCase("log_softmax");
+    const x = tensorOf(c.x);
+    const r = tensorOf((c.lossWeights as unknown[])[0]);
+    const y = logSoftmax(x);
+    expectCloseTo(y, (c.outputs as Record<string, unknown>).y, "log_softmax y", 1e-5, 1e-5);
+    expect(Array.from(y.dataSync()).every(Number.isFinite)).toBe(true);
+    const g = tf.grad((v: tf.Tensor) => tf.sum(tf.mul(logSoftmax(v), r)))(x);
+    expectCloseTo(g, (c.grads as Record<string, unknown>).x, "log_softmax grad", 1e-4, 1e-5);
+    tf.dispose([x, r, y, g]);
+  });
+
+  it("exponentiates to rows that sum to one, and matches tf.logSoftmax", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 5 }), fc.integer({ min: 1, max: 300 }), fc.double({ min: 0.1, max: 20, noNaN: true }), fc.integer({ min: 0, max: 10_000 }), (n, k, scale, seed) => {
+        tf.tidy(() => {
+          const x = tf.randomNormal([n, k], 0, scale, "float32", seed);
+          const y = logSoftmax(x);
+          for (const s of tf.sum(tf.exp(y), -1).dataSync()) expect(s).toBeCloseTo(1, 4);
+          const ref = tf.logSoftmax(x);
+          expect(tf.max(tf.abs(tf.sub(y, ref))).dataSync()[0]).toBeLessThan(1e-5 * (1 + scale));
+        });
+      }),
+      { seed: 42, numRuns: 30 },
+    );
   });
 });
