@@ -4,6 +4,7 @@
  */
 export type { ELBOEstimator, ModelFn, NonFiniteSite } from "./estimator.js";
 export { TraceELBO, logRatioTerms, type TraceELBOOptions, type ParticleTerms } from "./trace-elbo.js";
+export { TraceMeanFieldELBO } from "./trace-mean-field-elbo.js";
 export { sumToPlates, type LogRatioTerm } from "./log-ratio.js";
 export {
   runGuideThenModel,

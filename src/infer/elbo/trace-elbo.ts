@@ -42,7 +42,10 @@ export interface ParticleTerms {
  * Gradients are pathwise at reparameterized guide sites (`hasRsample` and no
  * `infer.scoreFunction`) and score-function terms elsewhere: each non-reparameterized guide
  * site adds `sum(logR · log q_site)`, where `logR` is the detached `log p − log q` of every
- * site summed down to that site's plates (Pyro's `log_r.sum_to(cond_indep_stack)`).
+ * site (scaled and masked, as in the ELBO) summed down to that site's plates (Pyro's
+ * `log_r.sum_to(cond_indep_stack)`), and `log q_site` is the site's unscaled, unmasked
+ * log-density (the score of the distribution the value was drawn from; Pyro's `ScoreParts`
+ * does not scale it either, so subsampled plates are not scaled twice).
  *
  * A latent site of the guide missing in the model, or a latent model site the guide does not
  * sample, throws an error naming the site.
@@ -147,7 +150,8 @@ export class TraceELBO implements ELBOEstimator {
     if (scoreSites.length === 0) return { elbo };
     const logR = logRatioTerms(modelTrace, guideTrace);
     const pathwise = guideSums.filter((_, i) => isReparameterized(guideSites[i]!));
-    const scoreTerms = scoreSites.map((site) => tf.sum(tf.mul(sumToPlates(logR, site.plates), guideTrace.scaledLogProb(site))));
+    // log_r is scaled (it estimates the loss); the score ∇log q is not (Pyro's ScoreParts).
+    const scoreTerms = scoreSites.map((site) => tf.sum(tf.mul(sumToPlates(logR, site.plates), site.logProb!)));
     const surrogate = tf.add(tf.sub(logP, addScalars(pathwise)), addScalars(scoreTerms));
     return { elbo, surrogate };
   }
