@@ -165,8 +165,9 @@ export class CsrMatrix {
     const { indptr, indices: cols, data } = this;
     for (let a = 0; a < n; a++) {
       const i = indices[a];
-      const base = a * c;
-      for (let k = indptr[i]; k < indptr[i + 1]; k++) target[base + cols[k]] += data[k];
+      const row = target.subarray(a * c, (a + 1) * c);
+      const end = indptr[i + 1];
+      for (let k = indptr[i]; k < end; k++) row[cols[k]] += data[k];
     }
     return target;
   }
