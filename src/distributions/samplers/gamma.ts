@@ -8,10 +8,11 @@
  * **Algorithm.** Marsaglia & Tsang (2000): for α ≥ 1, `d = α - 1/3`, `c = 1/√(9d)`, propose
  * `v = (1 + c z)³` with `z ~ N(0, 1)` and accept when `v > 0` and
  * `log u < z²/2 + d - d v + d log v` (`u ~ U(0, 1)`); the draw is `d v`. For α < 1 the draw for
- * `α + 1` is boosted by `u^{1/α}`. Rejection is vectorised: {@link PROPOSALS} proposals per element
- * are drawn at once and the first accepted one is kept (acceptance is ≥ 95% per proposal, so
- * fewer than 1 element in 10⁵ needs another round; a further round redraws only while some element
- * has no accepted proposal yet). Every random op takes a fresh seed from `nextSeed()`, so
+ * `α + 1` is boosted by `u^{1/α}`. Rejection is vectorised: one proposal is drawn for every
+ * element at once (acceptance is ≥ 95%); the rejected few are gathered and get {@link PROPOSALS}
+ * proposals each per further round, the first accepted one kept, until none is left. The cost is
+ * thus about one normal and two uniform draws per sample (tfjs generates random numbers in
+ * JavaScript, which dominates the time). Every random op takes a fresh seed from `nextSeed()`, so
  * `setSeed(n)` reproduces draws exactly.
  *
  * **Log space.** The sampler works with `log x` (`log d + log v`, plus `log(u)/α` for the boost),
@@ -32,9 +33,9 @@ import { customOp, sizeOf } from "../../backend/tensor.js";
 import { nextSeed } from "../../backend/random.js";
 import { gammaLogSampleGradient } from "./gamma-grad.js";
 
-/** Proposals drawn per element and round of the rejection sampler. */
+/** Proposals drawn per rejected element in each redraw round of the rejection sampler. */
 export const PROPOSALS = 4;
-/** Rounds of {@link PROPOSALS} proposals tried before giving up (never reached in practice). */
+/** Redraw rounds tried before giving up (never reached in practice). */
 const MAX_ROUNDS = 64;
 /** The smallest normal float32, torch's `finfo(float32).tiny`: the floor of `standardGamma`. */
 export const FLOAT32_TINY = 1.1754943508222875e-38;
@@ -69,19 +70,19 @@ function marsagliaTsangRound(d: tf.Tensor, c: tf.Tensor, proposals: number): { l
   });
 }
 
-function allTrue(x: tf.Tensor): boolean {
-  return tf.tidy(() => tf.all(x).dataSync()[0] === 1);
-}
-
 /**
- * Draws `log x`, `x ~ Gamma(alpha, 1)`, elementwise for a float32 tensor `alpha` (no gradient),
- * trying `proposals` Marsaglia–Tsang proposals per element and round. Exposed for tests (a
- * single proposal per round exercises the redraw loop); use {@link logStandardGamma}.
+ * Draws `log x`, `x ~ Gamma(alpha, 1)`, elementwise for a float32 tensor `alpha` (no gradient).
+ * The first round tries `firstRound` proposals per element (one by default: ≥ 95% are accepted);
+ * the few rejected elements are gathered and redrawn with {@link PROPOSALS} proposals each until
+ * all are accepted, so the random-number cost stays near one proposal per element. Exposed for
+ * tests; use {@link logStandardGamma}.
  *
  * @internal
  */
-export function sampleLogGamma(alpha: tf.Tensor, proposals: number = PROPOSALS): tf.Tensor {
-  if (!Number.isInteger(proposals) || proposals < 1) throw new Error(`sampleLogGamma: proposals must be a positive integer, got ${proposals}`);
+export function sampleLogGamma(alpha: tf.Tensor, firstRound = 1): tf.Tensor {
+  if (!Number.isInteger(firstRound) || firstRound < 1) {
+    throw new Error(`sampleLogGamma: firstRound must be a positive integer, got ${firstRound}`);
+  }
   return tf.tidy(() => {
     // Non-positive, infinite or NaN concentrations give NaN (the density is undefined there);
     // they count as accepted so the rejection loop ends.
@@ -90,15 +91,32 @@ export function sampleLogGamma(alpha: tf.Tensor, proposals: number = PROPOSALS):
     const boosted = tf.where(valid, tf.where(small, tf.add(alpha, 1), alpha), tf.onesLike(alpha));
     const d = tf.sub(boosted, 1 / 3);
     const c = tf.rsqrt(tf.mul(d, 9));
-    const first = marsagliaTsangRound(d, c, proposals);
+    const first = marsagliaTsangRound(d, c, firstRound);
+    const accepted = tf.logicalOr(first.accepted, tf.logicalNot(valid)).dataSync();
+    let pending: number[] = [];
+    for (let i = 0; i < accepted.length; i++) if (!accepted[i]) pending.push(i);
     let logSample = first.logSample;
-    let accepted = tf.logicalOr(first.accepted, tf.logicalNot(valid));
-    for (let round = 1; !allTrue(accepted); round++) {
-      if (round >= MAX_ROUNDS) throw new Error(`standardGamma: the rejection sampler accepted no proposal in ${MAX_ROUNDS} rounds`);
-      const next = marsagliaTsangRound(d, c, proposals);
-      const keep = accepted;
-      logSample = tf.where(keep, logSample, next.logSample);
-      accepted = tf.logicalOr(keep, next.accepted);
+    if (pending.length > 0) {
+      const values = Float32Array.from(logSample.dataSync() as Float32Array);
+      const dFlat = d.reshape([-1]);
+      const cFlat = c.reshape([-1]);
+      for (let round = 1; pending.length > 0; round++) {
+        if (round > MAX_ROUNDS) {
+          throw new Error(`standardGamma: the rejection sampler accepted no proposal in ${MAX_ROUNDS} rounds`);
+        }
+        const current = pending;
+        const redrawn = tf.tidy(() => {
+          const index = tf.tensor1d(current, "int32");
+          const r = marsagliaTsangRound(tf.gather(dFlat, index), tf.gather(cFlat, index), PROPOSALS);
+          return { ok: r.accepted.dataSync(), values: r.logSample.dataSync() };
+        });
+        pending = [];
+        current.forEach((flat, j) => {
+          if (redrawn.ok[j]) values[flat] = redrawn.values[j]!;
+          else pending.push(flat);
+        });
+      }
+      logSample = tf.tensor(values, alpha.shape, "float32");
     }
     // Boost for alpha < 1: x = x' u^{1/alpha}, i.e. log x = log x' + log(u) / alpha.
     const u = tf.randomUniform(alpha.shape, 0, 1, "float32", nextSeed());
