@@ -39,7 +39,7 @@ for (const c of [...transformCases, ...bijectCases]) {
             expectClose(t.inverse(t.forward(x)), x, 2e-3, 2e-3);
           });
         }),
-        { seed: 42, numRuns: 40 },
+        { seed: 42, numRuns: 25 },
       );
     });
 
@@ -57,7 +57,7 @@ for (const c of [...transformCases, ...bijectCases]) {
           const tol = 3e-3 + 2e-3 * Math.abs(expected);
           if (!(Math.abs(got - expected) <= tol)) throw new Error(`ladj ${got} vs autodiff ${expected}`);
         }),
-        { seed: 42, numRuns: 25 },
+        { seed: 42, numRuns: 15 },
       );
     });
 
@@ -97,7 +97,7 @@ for (const c of [...transformCases, ...bijectCases]) {
             expect(allTrue(tf.isFinite(gl))).toBe(true);
           });
         }),
-        { seed: 42, numRuns: 20 },
+        { seed: 42, numRuns: 12 },
       );
     });
 
