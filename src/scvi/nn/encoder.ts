@@ -5,6 +5,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { nextSeed } from "../../backend/random.js";
+import { Normal } from "../../distributions/normal.js";
 import { FCLayers } from "./fclayers.js";
 import { Linear } from "./linear.js";
 import { Module } from "./module.js";
@@ -25,6 +26,8 @@ export interface EncoderOptions {
   varEps?: number;
   /** Maps the variance head's output to a positive variance (default `tf.exp`). */
   varActivation?: (x: tf.Tensor) => tf.Tensor;
+  /** Also return q(z | x) as a {@link Normal} (`qz` in the output; scvi-tools' `return_dist`). Default false. */
+  returnDist?: boolean;
   /** Further `FCLayers` settings (default BatchNorm, ReLU, biases, covariates in every layer). */
   useBatchNorm?: boolean;
   /** LayerNorm in the hidden layers (default false). */
@@ -45,6 +48,8 @@ export interface EncoderOutput {
   qv: tf.Tensor;
   /** A reparameterised sample `qm + √qv · ε` (its softmax for `"ln"`), `[..., nOutput]`. */
   latent: tf.Tensor;
+  /** q(z | x) = Normal(qm, √qv), when the encoder was built with `returnDist`. */
+  qz?: Normal;
 }
 
 /** Arguments of {@link Encoder.encode}. */
@@ -85,6 +90,8 @@ export class Encoder extends Module {
   readonly distribution: "normal" | "ln";
   /** The variance offset. */
   readonly varEps: number;
+  /** Whether the output includes q(z | x) as a distribution. */
+  readonly returnDist: boolean;
   private readonly varActivation: (x: tf.Tensor) => tf.Tensor;
 
   /**
@@ -104,6 +111,7 @@ export class Encoder extends Module {
     }
     this.varEps = options.varEps ?? 1e-4;
     this.varActivation = options.varActivation ?? tf.exp;
+    this.returnDist = options.returnDist ?? false;
     this.encoder = this.registerModule(
       "encoder",
       new FCLayers(nInput, nHidden, {
@@ -129,7 +137,7 @@ export class Encoder extends Module {
 
   /** Encodes `x` with covariates and, optionally, given noise ε. */
   encode(x: tf.Tensor, args: EncodeArgs = {}): EncoderOutput {
-    const out = tf.tidy(() => {
+    const { qm, qv, latent, scale } = tf.tidy(() => {
       const q = this.encoder.forward(x, ...(args.cat ?? []));
       const qm = this.meanEncoder.forward(q);
       const qv = tf.add(this.varActivation(this.varEncoder.forward(q)), this.varEps);
@@ -139,10 +147,15 @@ export class Encoder extends Module {
       } else if (!tf.util.arraysEqual(eps.shape, qm.shape)) {
         throw new Error(`Encoder: noise has shape [${eps.shape.join(", ")}], expected [${qm.shape.join(", ")}]`);
       }
-      const z = tf.add(qm, tf.mul(tf.sqrt(qv), eps));
+      const scale = tf.sqrt(qv);
+      const z = tf.add(qm, tf.mul(scale, eps));
       const latent = this.distribution === "ln" ? tf.softmax(z, -1) : z;
-      return { qm, qv, latent };
+      return { qm, qv, latent, scale };
     });
-    return out;
+    if (!this.returnDist) {
+      scale.dispose();
+      return { qm, qv, latent };
+    }
+    return { qm, qv, latent, qz: new Normal(qm, scale, { validateArgs: false }) };
   }
 }

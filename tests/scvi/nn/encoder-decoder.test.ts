@@ -80,6 +80,25 @@ describe("Encoder against scvi-tools' Encoder (torch), with the same noise", () 
     enc.dispose();
   });
 
+  it("returns q(z | x) as a Normal(qm, √qv) with returnDist, and nothing extra without", () => {
+    const enc = new Encoder(6, 2, { nHidden: 4, returnDist: true });
+    const plain = new Encoder(6, 2, { nHidden: 4 });
+    const before = tf.memory().numTensors;
+    tf.tidy(() => {
+      const x = tf.randomNormal([3, 6]);
+      const out = enc.forward(x);
+      expect(out.qz).toBeDefined();
+      expect(Array.from(out.qz!.loc.dataSync())).toEqual(Array.from(out.qm.dataSync()));
+      const variance = out.qz!.variance.dataSync();
+      out.qv.dataSync().forEach((v, i) => expect(variance[i]).toBeCloseTo(v, 5));
+      expect(out.qz!.logProb(out.latent).shape).toEqual([3, 2]);
+      expect(plain.forward(x).qz).toBeUndefined();
+    });
+    expect(tf.memory().numTensors).toBe(before);
+    enc.dispose();
+    plain.dispose();
+  });
+
   it("rejects noise of the wrong shape", () => {
     const enc = new Encoder(6, 2, { nHidden: 4 });
     tf.tidy(() => {
