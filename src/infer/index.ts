@@ -14,7 +14,6 @@ export {
   iwaeBound,
   importanceLogWeights,
   logImportanceWeight,
-  logSumExp,
   ImportanceWeightedELBO,
   type ImportanceOptions,
   type LogEvidenceResult,
