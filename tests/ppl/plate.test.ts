@@ -4,6 +4,7 @@ import fc from "fast-check";
 import { Normal } from "../../src/distributions/normal.js";
 import { sample, param, plate, trace, replay, clearParamStore, seed } from "../../src/ppl/index.js";
 import { setSeed } from "../../src/backend/random.js";
+import { tidyScope } from "../../src/backend/scope.js";
 
 beforeEach(() => {
   clearParamStore();
@@ -37,7 +38,7 @@ describe("plate", () => {
 
   it("a dim collision throws, naming both plates", () => {
     expect(() =>
-      tf.tidy(() => trace(() => plate("a", 3, () => plate("b", 4, () => 0, { dim: -1 }))).getTrace()),
+      tidyScope(() => trace(() => plate("a", 3, () => plate("b", 4, () => 0, { dim: -1 }))).getTrace()),
     ).toThrow(/plate 'b' asks for dim -1.*'a'/);
   });
 
@@ -49,7 +50,7 @@ describe("plate", () => {
       });
     let message = "";
     try {
-      tf.tidy(() => trace(bad).getTrace());
+      tidyScope(() => trace(bad).getTrace());
     } catch (err) {
       message = (err as Error).message;
     }
