@@ -5,6 +5,12 @@
  */
 import "./wrappers.js";
 import "./normal.js";
+import "./gamma.js";
+import "./beta.js";
+import "./dirichlet.js";
+import "./bernoulli.js";
+import "./categorical.js";
 import "./multivariate-normal.js";
+import "./delta.js";
 
 export { klDivergence, registerKL, registeredKLPairs, type DistributionClass, type KLFunction } from "./registry.js";
