@@ -12,10 +12,12 @@ import {
   expandParam,
   normaliseLogits,
   normaliseProbs,
+  oneHotFloat,
   pickParam,
   prepareValue,
 } from "./discrete-params.js";
 import { checkExpand, shouldCheckParams, trustedOptions } from "./family-params.js";
+import { checkEventParam } from "./event-param-check.js";
 import { Distribution, type DistributionOptions } from "./distribution.js";
 import { sampleCategorical } from "./samplers/categorical.js";
 
@@ -60,7 +62,7 @@ export class Categorical extends Distribution {
     if (shouldCheckParams(params, this.validateArgs)) {
       tf.tidy(() => {
         const check = categoricalCheck(kind, tensor);
-        this.checkParam(kind, check.value, check.constraint);
+        checkEventParam(this.name, kind, check.value, check.constraint);
       });
     }
   }
@@ -108,7 +110,7 @@ export class Categorical extends Distribution {
     return tf.tidy(() => {
       const x = prepareValue(value, this.name, this.batchShape);
       this.checkSupport(x);
-      const oneHot = tf.oneHot(tf.cast(x, "int32"), this.numCategories, 1, 0, "float32");
+      const oneHot = oneHotFloat(x, this.numCategories);
       return tf.sum(tf.mul(oneHot, clampedLogits(this.logits)), -1);
     });
   }

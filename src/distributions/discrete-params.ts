@@ -82,3 +82,12 @@ export function prepareValue(value: tf.Tensor | TensorInput, family: string, sha
 export function expandParam(t: tf.Tensor, batchShape: readonly number[], eventDims = 0): tf.Tensor {
   return broadcastTo(t, [...batchShape, ...t.shape.slice(t.rank - eventDims)]);
 }
+
+/**
+ * One-hot float32 vectors of integer-valued float `indices` over `k` categories. (tfjs 4.22's
+ * wasm `OneHot` kernel ignores a float32 `dtype` and writes int32 bit patterns, so the one-hot
+ * is built as int32 and cast.)
+ */
+export function oneHotFloat(indices: tf.Tensor, k: number): tf.Tensor {
+  return tf.tidy(() => tf.cast(tf.oneHot(tf.cast(indices, "int32"), k), "float32"));
+}

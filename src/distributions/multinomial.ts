@@ -10,6 +10,7 @@ import { Categorical, categoricalCheck, categoricalParam, type CategoricalParams
 import { MultinomialConstraint } from "./discrete-constraints.js";
 import { expandParam, prepareValue } from "./discrete-params.js";
 import { checkExpand, shouldCheckParams, trustedOptions } from "./family-params.js";
+import { checkEventParam } from "./event-param-check.js";
 import { Distribution } from "./distribution.js";
 import { sampleMultinomial } from "./samplers/multinomial.js";
 import { lgamma } from "./special.js";
@@ -51,7 +52,7 @@ export class Multinomial extends Distribution {
       this.checkParam("totalCount", n, nonnegativeInteger);
       tf.tidy(() => {
         const check = categoricalCheck(kind, tensor);
-        this.checkParam(kind, check.value, check.constraint);
+        checkEventParam(this.name, kind, check.value, check.constraint);
       });
     }
   }

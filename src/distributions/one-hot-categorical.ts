@@ -7,8 +7,9 @@ import { broadcastTo } from "../backend/tensor.js";
 import type { Constraint } from "./constraints.js";
 import { Categorical, categoricalCheck, categoricalParam, clampedLogits, type CategoricalParams } from "./categorical.js";
 import { OneHotConstraint } from "./discrete-constraints.js";
-import { expandParam, prepareValue } from "./discrete-params.js";
+import { expandParam, oneHotFloat, prepareValue } from "./discrete-params.js";
 import { checkExpand, shouldCheckParams, trustedOptions } from "./family-params.js";
+import { checkEventParam } from "./event-param-check.js";
 import { Distribution } from "./distribution.js";
 
 const ONE_HOT = new OneHotConstraint();
@@ -38,7 +39,7 @@ export class OneHotCategorical extends Distribution {
     if (shouldCheckParams(params, this.validateArgs)) {
       tf.tidy(() => {
         const check = categoricalCheck(kind, tensor);
-        this.checkParam(kind, check.value, check.constraint);
+        checkEventParam(this.name, kind, check.value, check.constraint);
       });
     }
   }
@@ -86,7 +87,7 @@ export class OneHotCategorical extends Distribution {
   override sample(sampleShape: readonly number[] = []): tf.Tensor {
     return tf.tidy(() => {
       const indices = this.categorical.sample(sampleShape);
-      return tf.oneHot(tf.cast(indices, "int32"), this.numCategories, 1, 0, "float32");
+      return oneHotFloat(indices, this.numCategories);
     });
   }
 

@@ -22,7 +22,8 @@ export function sampleCategorical(probs: tf.Tensor, sampleShape: readonly number
   return tf.tidy(() => {
     const k = probs.shape[probs.rank - 1]!;
     const batchShape = probs.shape.slice(0, -1);
-    const cdf = tf.cumsum(probs, -1);
+    // A positive axis: tfjs 4.22's wasm Cumsum fails on axis -1.
+    const cdf = tf.cumsum(probs, probs.rank - 1);
     const total = tf.slice(cdf, new Array(probs.rank - 1).fill(0).concat(k - 1), [...batchShape, 1]);
     const u = tf.randomUniform([...sampleShape, ...batchShape, 1], 0, 1, "float32", nextSeed());
     const threshold = tf.mul(u, total);
