@@ -24,8 +24,14 @@ import type { StepMetrics } from "./metrics.js";
 export interface PyroTrainingPlanOptions extends BasePlanOptions {
   /** The ELBO estimator (default `new TraceELBO()`). */
   loss?: ELBOEstimator;
-  /** The optimizer (default `new Adam({ lr: 1e-3 })`). */
+  /** The optimizer (default: Adam with `lr`, `eps` and `weightDecay` below). */
   optim?: Optimizer;
+  /** Learning rate of the default Adam (default 1e-3). */
+  lr?: number;
+  /** Epsilon of the default Adam (default 1e-8, Pyro's). */
+  eps?: number;
+  /** L2 weight decay of the default Adam (default 0). */
+  weightDecay?: number;
   /** Multiply the whole ELBO by this (default 1), against very large values. */
   scaleElbo?: number;
 }
@@ -83,7 +89,7 @@ export class PyroTrainingPlan<A extends unknown[] = unknown[]> extends BaseTrain
       minKlWeight: options.minKlWeight ?? 1e-6,
     });
     this.loss = options.loss ?? new TraceELBO();
-    this.optim = options.optim ?? new Adam({ lr: 1e-3 });
+    this.optim = options.optim ?? new Adam({ lr: options.lr ?? 1e-3, eps: options.eps ?? 1e-8, weightDecay: options.weightDecay ?? 0 });
     this.scaleElbo = options.scaleElbo ?? 1;
     this.svi = new SVI<A>(
       (...args: A) => this.runModel(args),
