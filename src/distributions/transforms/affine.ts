@@ -7,11 +7,28 @@ import { broadcastShapes, sumRightmost, toTensor, type TensorInput } from "../..
 import { independent, real, type Constraint } from "../constraints.js";
 import { Transform } from "./transform.js";
 
+/** The shape of a tensor input without building a tensor. */
+function shapeOfInput(x: TensorInput): number[] {
+  if (typeof x === "number") return [];
+  if (x instanceof tf.Tensor) return [...x.shape];
+  if (x instanceof Float32Array) return [x.length];
+  const shape: number[] = [];
+  let v: unknown = x;
+  while (Array.isArray(v)) {
+    shape.push(v.length);
+    v = v[0];
+  }
+  return shape;
+}
+
 /**
  * `y = loc + scale · x` with `loc` and `scale` broadcasting against `x`;
  * `log|dy/dx| = log|scale|`, summed over the `eventDim` rightmost dimensions.
  *
- * `loc` and `scale` are held as tensors (numbers are converted once, on construction).
+ * `loc` and `scale` are kept as given (numbers stay numbers) and turned into tensors inside
+ * each call, so a transform holds no tensors of its own: it can be built inside one `tf.tidy`
+ * and used in another, and building many (as `bijectTo` does on every call) leaks nothing.
+ * A tensor `loc` or `scale` must stay alive while the transform is used.
  *
  * @example
  * ```ts
@@ -20,13 +37,13 @@ import { Transform } from "./transform.js";
  * ```
  */
 export class AffineTransform extends Transform {
-  /** The shift. */
-  readonly loc: tf.Tensor;
-  /** The (nonzero) scale. */
-  readonly scale: tf.Tensor;
+  /** The shift, as given. */
+  readonly loc: TensorInput;
+  /** The (nonzero) scale, as given. */
+  readonly scale: TensorInput;
   readonly domain: Constraint;
   readonly codomain: Constraint;
-  private readonly scaleNumber: number | undefined;
+  private readonly paramShape: number[];
 
   /**
    * @param loc shift
@@ -39,41 +56,52 @@ export class AffineTransform extends Transform {
     readonly eventDim = 0,
   ) {
     super();
-    this.loc = toTensor(loc, "loc", "AffineTransform");
-    this.scale = toTensor(scale, "scale", "AffineTransform");
-    this.scaleNumber = typeof scale === "number" ? scale : undefined;
+    this.loc = loc;
+    this.scale = scale;
+    this.paramShape = broadcastShapes([shapeOfInput(loc), shapeOfInput(scale)], "AffineTransform(loc, scale)");
     this.domain = eventDim === 0 ? real : independent(real, eventDim);
     this.codomain = this.domain;
   }
 
   /** The sign of `scale` when it is a number; throws for tensor scales. */
   override get sign(): number {
-    if (this.scaleNumber === undefined) throw new Error("AffineTransform.sign is only known for a number scale");
-    return Math.sign(this.scaleNumber);
+    if (typeof this.scale !== "number") throw new Error("AffineTransform.sign is only known for a number scale");
+    return Math.sign(this.scale);
+  }
+
+  private params(): [tf.Tensor, tf.Tensor] {
+    return [toTensor(this.loc, "loc", "AffineTransform"), toTensor(this.scale, "scale", "AffineTransform")];
   }
 
   forward(x: tf.Tensor): tf.Tensor {
-    return tf.tidy(() => tf.add(this.loc, tf.mul(this.scale, x)));
+    return tf.tidy(() => {
+      const [loc, scale] = this.params();
+      return tf.add(loc, tf.mul(scale, x));
+    });
   }
 
   inverse(y: tf.Tensor): tf.Tensor {
-    return tf.tidy(() => tf.div(tf.sub(y, this.loc), this.scale));
+    return tf.tidy(() => {
+      const [loc, scale] = this.params();
+      return tf.div(tf.sub(y, loc), scale);
+    });
   }
 
   logAbsDetJacobian(x: tf.Tensor, y: tf.Tensor): tf.Tensor {
     return tf.tidy(() => {
-      const shape = broadcastShapes([x.shape, y.shape, this.scale.shape], this.name);
-      const ladj = tf.broadcastTo(tf.log(tf.abs(this.scale)).reshape(padShape(this.scale.shape, shape.length)), shape);
+      const scale = this.params()[1];
+      const shape = broadcastShapes([x.shape, y.shape, scale.shape], this.name);
+      const ladj = tf.broadcastTo(tf.log(tf.abs(scale)).reshape(padShape(scale.shape, shape.length)), shape);
       return sumRightmost(ladj, this.eventDim);
     });
   }
 
   override forwardShape(shape: readonly number[]): number[] {
-    return broadcastShapes([shape, this.loc.shape, this.scale.shape], this.name);
+    return broadcastShapes([shape, this.paramShape], this.name);
   }
 
   override inverseShape(shape: readonly number[]): number[] {
-    return broadcastShapes([shape, this.loc.shape, this.scale.shape], this.name);
+    return broadcastShapes([shape, this.paramShape], this.name);
   }
 }
 

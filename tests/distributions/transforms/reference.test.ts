@@ -86,6 +86,19 @@ describe("bijectTo", () => {
     });
   });
 
+  it("holds no tensors: building transforms allocates nothing, and one built in a tidy works after it", () => {
+    const before = tf.memory().numTensors;
+    for (const c of [constraints.interval(-1, 4), constraints.greaterThan(2), constraints.lessThan(0), constraints.simplex]) bijectTo(c);
+    expect(tf.memory().numTensors).toBe(before);
+    let kept: Transform | undefined;
+    tf.tidy(() => {
+      kept = bijectTo(constraints.interval(-1, 4));
+      kept.forward(tf.zeros([2]));
+    });
+    tf.tidy(() => expectClose(kept!.forward(tf.zeros([2])), [1.5, 1.5]));
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it("throws for constraints without a bijection, naming the constraint", () => {
     expect(() => bijectTo(constraints.nonnegativeInteger)).toThrow(/'nonnegativeInteger'/);
     expect(() => bijectTo(constraints.boolean)).toThrow(/no bijection is registered for the constraint 'boolean'/);
