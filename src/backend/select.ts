@@ -9,6 +9,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import "./comparison-gradients.js";
 
 /** The backends scvi-ts knows how to start. `tensorflow` is tfjs-node(-gpu). */
 export type BackendName = "tensorflow" | "wasm" | "cpu";
