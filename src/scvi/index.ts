@@ -1,5 +1,58 @@
 /**
- * scvi-ts/scvi (filled in by its issue).
+ * scvi-ts/scvi: the scvi-tools architecture — data (AnnData, fields, registry, loaders),
+ * neural-network blocks, modules (plain and Pyro-style), training plans and trainer, and
+ * models (SCVI).
+ *
  * @module
  */
-export {};
+export {
+  AnnData,
+  DataFrame,
+  CsrMatrix,
+  DenseMatrix,
+  numericColumn,
+  booleanColumn,
+  stringColumn,
+  categoricalColumn,
+  columnValue,
+  isSparse,
+  readH5ad,
+  writeH5ad,
+  read10xH5,
+  read10xMtx,
+  readMatrixMarket,
+  REGISTRY_KEYS,
+  AnnDataManager,
+  AnnDataField,
+  LayerField,
+  CategoricalObsField,
+  NumericalObsField,
+  CategoricalJointObsField,
+  NumericalJointObsField,
+  ObsmField,
+  DataSplitter,
+  validateDataSplit,
+  AnnDataLoader,
+  DEFAULT_BATCH_SIZE,
+  type AnnDataInit,
+  type UnsDict,
+  type UnsValue,
+  type Column,
+  type Matrix,
+  type Selection,
+  type WriteH5adOptions,
+  type Read10xH5Options,
+  type Read10xMtxOptions,
+  type Registry,
+  type FieldRegistry,
+  type DataRegistry,
+  type JsonObject,
+  type TransferOptions,
+  type SetupMethodArgs,
+  type DataSplitterOptions,
+  type AnnDataLoaderOptions,
+} from "./data/index.js";
+export * from "./nn/index.js";
+export * from "./module/index.js";
+export * from "./train/index.js";
+export * from "./model/index.js";
