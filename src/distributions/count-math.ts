@@ -50,7 +50,9 @@ export function log1pAccurate(x: tf.Tensor): tf.Tensor {
  */
 export function logOfRatio(ratio: tf.Tensor, excess: tf.Tensor): tf.Tensor {
   return tf.tidy(() => {
-    const t = tf.add(tf.relu(excess), tf.div(tf.relu(tf.neg(excess)), ratio));
+    const positive = tf.relu(excess);
+    // relu(-e) = relu(e) - e (one op fewer than negating first).
+    const t = tf.add(positive, tf.div(tf.sub(positive, excess), ratio));
     // sign(e) as 2·step(e) - 1; e = 0 gives -log1p(0) = 0 either way.
     const sign = tf.sub(tf.mul(tf.step(excess), 2), 1);
     return tf.mul(sign, log1pAccurate(t));
