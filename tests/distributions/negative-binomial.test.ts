@@ -52,6 +52,24 @@ describe("NegativeBinomial", () => {
     });
   });
 
+  it("has finite, correct gradients in the logits on the extreme grid (torch's parametrisation)", () => {
+    const points = gridPoints("negativeBinomialGrid");
+    const dLogits = tf.tidy(() => {
+      const x = tf.tensor(points.map((p) => p.x));
+      const theta = tf.tensor(points.map((p) => p.theta));
+      const logits = tf.tensor(points.map((p) => Math.log(p.mu / p.theta)));
+      const f = (l: tf.Tensor) => new NegativeBinomial({ totalCount: theta, logits: l, validateArgs: false }).logProb(x);
+      return Array.from(tf.grad(f)(logits).dataSync());
+    });
+    points.forEach((p, i) => {
+      // d/dl = μ ∂/∂μ at μ = θ e^l.
+      const ref = p.mu * p.dMu;
+      const where = `x=${p.x} mu=${p.mu} theta=${p.theta}: dlogits ${dLogits[i]} vs ${ref}`;
+      expect(Number.isFinite(dLogits[i]!), where).toBe(true);
+      expect(Math.abs(dLogits[i]! - ref), where).toBeLessThanOrEqual(1e-5 * Math.abs(ref) + 3e-7 * p.mu * p.dMuScale + 1e-6);
+    });
+  });
+
   it("is far more accurate than the textbook float32 formula (scvi-tools' log_nb_positive) on that grid", () => {
     const points = gridPoints("negativeBinomialGrid");
     const { lp } = evaluateGrid(points);
