@@ -178,7 +178,10 @@ export abstract class Distribution {
   protected checkParam(name: string, value: tf.Tensor, constraint: Constraint): void {
     if (!this.validateArgs) return;
     const bad = tf.tidy(() => {
-      const ok = tf.logicalAnd(constraint.check(value), tf.logicalNot(tf.isNaN(value)));
+      // NaN anywhere in an event makes the event invalid (the constraint reports per event).
+      let nan = tf.isNaN(value);
+      if (constraint.eventDim > 0) nan = tf.any(nan, Array.from({ length: constraint.eventDim }, (_, i) => value.rank - 1 - i));
+      const ok = tf.logicalAnd(constraint.check(value), tf.logicalNot(nan));
       return firstFalse(ok.rank > 0 ? ok : ok.reshape([1]));
     });
     if (bad >= 0) {

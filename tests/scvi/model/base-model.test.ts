@@ -62,7 +62,7 @@ describe("BaseModelClass", () => {
     const dir = join(tmp(), "m");
     await model.save(dir);
     const other = toyAnnData(120, 8);
-    other.var.index[3] = "CD3E";
+    (other.var.index as string[])[3] = "CD3E";
     await expect(ToyFactorModel.load(dir, { adata: other })).rejects.toThrow(/gene 3 is 'CD3E' in the data but 'gene3' in the model/);
     await expect(ToyFactorModel.load(dir)).rejects.toThrow(/saved without its AnnData/);
     class OtherModel extends ToyFactorModel {}

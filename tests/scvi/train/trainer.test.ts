@@ -111,7 +111,7 @@ describe("the NaN guard", () => {
       [Symbol.iterator]: function* () {
         let i = 0;
         for (const b of batchSource(poisoned, N_GENES, 32, trainRows)) {
-          if (i === 1) before = module.decoder.net.weight.dataSync().slice();
+          if (i === 1) before = (module.decoder.net.weight.dataSync() as Float32Array).slice();
           i++;
           yield b;
         }
@@ -139,7 +139,7 @@ describe("the NaN guard", () => {
       [Symbol.iterator]: function* () {
         let i = 0;
         for (const b of batchSource(poisoned, N_GENES, 32, trainRows)) {
-          if (i === 2) before = module.decoder.net.weight.dataSync().slice();
+          if (i === 2) before = (module.decoder.net.weight.dataSync() as Float32Array).slice();
           i++;
           yield b;
         }
