@@ -67,18 +67,20 @@ export function formatShape(shape: readonly number[]): string {
 /**
  * Broadcasts `x` to `shape` (a no-op, returning `x` itself, when the shape already matches).
  * Its gradient sums over the broadcast axes in one op (tfjs' own `tf.broadcastTo` differentiates
- * through `Tile`'s gradient, one slice per repetition: seconds for a few thousand rows).
+ * through `Tile`'s gradient, one slice per repetition: seconds for a few thousand rows), and it
+ * saves no tensors for the backward pass (only shapes), so it adds few kernels under a tape.
  */
 export function broadcastTo(x: tf.Tensor, shape: readonly number[]): tf.Tensor {
   if (shapesEqual(x.shape, shape)) return x;
   const target = [...shape];
-  const reshaped = x.rank < target.length ? x.reshape([...new Array(target.length - x.rank).fill(1), ...x.shape]) : x;
-  const axes = target.flatMap((d, i) => (reshaped.shape[i] === 1 && d !== 1 ? [i] : []));
-  const op = customOp(
-    (input) => tf.broadcastTo(input, target),
-    (dy, [input]) => [tf.reshape(tf.sum(dy, axes, true), input!.shape)],
-  );
-  return op(reshaped);
+  const inShape = x.shape;
+  const padded = x.rank < target.length ? [...new Array<number>(target.length - x.rank).fill(1), ...inShape] : inShape;
+  const axes = target.flatMap((d, i) => (padded[i] === 1 && d !== 1 ? [i] : []));
+  const op = tf.customGrad(((input: tf.Tensor) => ({
+    value: tf.broadcastTo(padded === inShape ? input : tf.reshape(input, padded), target),
+    gradFunc: (dy: tf.Tensor) => tf.reshape(tf.sum(dy, axes), inShape),
+  })) as unknown as Parameters<typeof tf.customGrad>[0]);
+  return op(x);
 }
 
 /**

@@ -7,6 +7,7 @@ import { broadcastTo, type TensorInput } from "../backend/tensor.js";
 import { nextSeed } from "../backend/random.js";
 import { positive, real, type Constraint } from "./constraints.js";
 import { Distribution, type DistributionOptions } from "./distribution.js";
+import { normalLogDensity } from "./normal-log-density.js";
 import { asFloat, broadcastParams, checkExpand, shouldCheckParams, trustedOptions } from "./family-params.js";
 
 const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
@@ -64,8 +65,7 @@ export class Normal extends Distribution {
     return tf.tidy(() => {
       const x = asFloat(value);
       this.checkSupport(x);
-      const z = tf.div(tf.sub(x, this.loc), this.scale);
-      return tf.sub(tf.mul(-0.5, tf.square(z)), tf.add(tf.log(this.scale), HALF_LOG_2PI));
+      return normalLogDensity(x, this.loc, this.scale);
     });
   }
 

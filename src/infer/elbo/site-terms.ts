@@ -30,6 +30,47 @@ export function scaledSum(trace: Trace, site: Site): tf.Tensor {
   return site.scale === 1 ? total : tf.mul(total, site.scale);
 }
 
+/**
+ * `Σ_k weights[k] · sum(terms[k])` as one differentiable op: under a gradient tape this records
+ * one node instead of a sum, a scale, an add and a clone of each input per term; its gradient
+ * is `weights[k] · dy` broadcast to each term's shape.
+ */
+export function weightedSum(terms: readonly tf.Tensor[], weights: readonly number[]): tf.Scalar {
+  if (terms.length === 0) return tf.scalar(0);
+  const op = tf.customGrad(((...args: unknown[]) => {
+    const inputs = args.slice(0, -1) as tf.Tensor[]; // the last argument is tfjs' save function
+    const parts = inputs.map((t, k) => {
+      const total = t.rank === 0 ? t : tf.sum(t);
+      return weights[k] === 1 ? total : tf.mul(total, weights[k]!);
+    });
+    const value = parts.length === 1 ? tf.clone(parts[0]!) : tf.addN(parts);
+    return {
+      value,
+      gradFunc: (dy: tf.Tensor) =>
+        inputs.map((t, k) => {
+          const g = weights[k] === 1 ? dy : tf.mul(dy, weights[k]!);
+          return t.rank === 0 ? g : tf.broadcastTo(g, t.shape);
+        }),
+    };
+  }) as unknown as Parameters<typeof tf.customGrad>[0]);
+  return (op as unknown as (...xs: tf.Tensor[]) => tf.Scalar)(...terms);
+}
+
+/**
+ * A site's log-density (computed by its trace) with its mask applied but not its scale, for
+ * {@link weightedSum}.
+ */
+export function maskedLogProb(site: Site): tf.Tensor {
+  return applyMask(site.logProb!, site);
+}
+
+/** `value` with the site's mask applied (masked-out entries 0); `value` itself when unmasked. */
+export function applyMask(value: tf.Tensor, site: Site): tf.Tensor {
+  if (!isMasked(site)) return value;
+  if (site.mask === false) return tf.zerosLike(value);
+  return tf.where(tf.cast(site.mask as tf.Tensor, "bool"), value, tf.zerosLike(value));
+}
+
 /** Adds scalars with one op (or returns the single one; a zero scalar for none). */
 export function addScalars(terms: readonly tf.Tensor[]): tf.Tensor {
   if (terms.length === 0) return tf.scalar(0);

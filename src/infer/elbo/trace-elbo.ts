@@ -9,7 +9,7 @@ import { stopGradient } from "../../backend/tensor.js";
 import type { Trace } from "../../ppl/trace-struct.js";
 import type { ELBOEstimator, ModelFn, NonFiniteSite } from "./estimator.js";
 import { sumToPlates, type LogRatioTerm } from "./log-ratio.js";
-import { addScalars, isReparameterized, scaledSum } from "./site-terms.js";
+import { addScalars, isReparameterized, maskedLogProb, weightedSum } from "./site-terms.js";
 import { firstNonFiniteIn, maxPlateNesting, runGuideThenModel, type TracePair } from "./traces.js";
 
 /** Options of {@link TraceELBO} (and {@link TraceMeanFieldELBO}). */
@@ -28,12 +28,12 @@ export interface TraceELBOOptions {
   maxPlateNesting?: number;
 }
 
-/** One particle's (or one vectorized batch of particles') ELBO and surrogate ELBO. */
+/** One particle's (or one vectorized batch of particles') loss terms. */
 export interface ParticleTerms {
-  /** The ELBO estimate summed over the particles of the pair (differentiable). */
-  readonly elbo: tf.Tensor;
-  /** The surrogate whose gradient is unbiased, when it differs from `elbo`. */
-  readonly surrogate?: tf.Tensor;
+  /** The negative ELBO estimate summed over the particles of the pair (differentiable). */
+  readonly loss: tf.Tensor;
+  /** The negative surrogate ELBO, whose gradient is unbiased, when it differs from `loss`. */
+  readonly surrogateLoss?: tf.Tensor;
 }
 
 /**
@@ -80,10 +80,7 @@ export class TraceELBO implements ELBOEstimator {
 
   /** The negative ELBO averaged over particles, as a number. */
   loss<A extends unknown[]>(model: ModelFn<A>, guide: ModelFn<A>, ...args: A): number {
-    const value = tf.tidy(() => {
-      const elbos = this.tracePairs(model, guide, args).map((pair) => this.particleTerms(pair, false).elbo);
-      return tf.mul(addScalars(elbos), -1 / this.numParticles);
-    });
+    const value = tf.tidy(() => this.mean(this.tracePairs(model, guide, args).map((pair) => this.particleTerms(pair, false).loss)));
     const out = value.dataSync()[0]!;
     value.dispose();
     return out;
@@ -96,20 +93,27 @@ export class TraceELBO implements ELBOEstimator {
    */
   differentiableLoss<A extends unknown[]>(model: ModelFn<A>, guide: ModelFn<A>, ...args: A): tf.Scalar {
     return tf.tidy(() => {
-      const elbos: tf.Tensor[] = [];
+      const losses: tf.Tensor[] = [];
       const surrogates: tf.Tensor[] = [];
       let anySurrogate = false;
       for (const pair of this.tracePairs(model, guide, args)) {
-        const { elbo, surrogate } = this.particleTerms(pair, true);
-        elbos.push(elbo);
-        surrogates.push(surrogate ?? elbo);
-        anySurrogate ||= surrogate !== undefined;
+        const { loss, surrogateLoss } = this.particleTerms(pair, true);
+        losses.push(loss);
+        surrogates.push(surrogateLoss ?? loss);
+        anySurrogate ||= surrogateLoss !== undefined;
       }
-      const elbo = addScalars(elbos);
-      // value = elbo, gradient = surrogate's: surrogate + detach(elbo - surrogate).
-      const total = anySurrogate ? tf.add(addScalars(surrogates), stopGradient(tf.sub(elbo, addScalars(surrogates)))) : elbo;
-      return tf.mul(total, -1 / this.numParticles) as tf.Scalar;
+      if (!anySurrogate) return this.mean(losses);
+      // value = loss, gradient = surrogate's: surrogate + detach(loss - surrogate).
+      const loss = this.mean(losses);
+      const surrogate = this.mean(surrogates);
+      return tf.add(surrogate, stopGradient(tf.sub(loss, surrogate))) as tf.Scalar;
     });
+  }
+
+  /** The average of per-pair sums over `numParticles` (no op for one particle). */
+  private mean(terms: readonly tf.Tensor[]): tf.Scalar {
+    const total = addScalars(terms);
+    return (this.numParticles === 1 ? total : tf.div(total, this.numParticles)) as tf.Scalar;
   }
 
   /** Re-runs the particles' traces and returns the first non-finite site (guide first). */
@@ -136,24 +140,40 @@ export class TraceELBO implements ELBOEstimator {
     return pairs;
   }
 
-  /** The ELBO (and surrogate) of one pair of traces; see the class comment. */
+  /** The loss (and surrogate loss) of one pair of traces; see the class comment. */
   protected particleTerms(pair: TracePair, withSurrogate: boolean): ParticleTerms {
     const { modelTrace, guideTrace } = pair;
     modelTrace.computeLogProbs();
     guideTrace.computeLogProbs();
-    const logP = addScalars(modelTrace.sampleSites().map((s) => scaledSum(modelTrace, s)));
+    const modelSites = modelTrace.sampleSites();
     const guideSites = guideTrace.sampleSites();
-    const guideSums = guideSites.map((s) => scaledSum(guideTrace, s));
-    const elbo = tf.sub(logP, addScalars(guideSums));
-    if (!withSurrogate) return { elbo };
+    // loss = Σ_guide scale · log q − Σ_model scale · log p, in one fused op.
+    const terms = [...guideSites, ...modelSites].map(maskedLogProb);
+    const weights = [...guideSites.map((s) => s.scale), ...modelSites.map((s) => -s.scale)];
+    const loss = weightedSum(terms, weights);
+    if (!withSurrogate) return { loss };
     const scoreSites = guideSites.filter((s) => !isReparameterized(s));
-    if (scoreSites.length === 0) return { elbo };
+    if (scoreSites.length === 0) return { loss };
+    // The surrogate drops log q of score-function sites (its value is detached) and adds
+    // −sum(logR · log q_site) for each. log_r is scaled (it estimates the loss); the score
+    // ∇log q is not (Pyro's ScoreParts).
     const logR = logRatioTerms(modelTrace, guideTrace);
-    const pathwise = guideSums.filter((_, i) => isReparameterized(guideSites[i]!));
-    // log_r is scaled (it estimates the loss); the score ∇log q is not (Pyro's ScoreParts).
-    const scoreTerms = scoreSites.map((site) => tf.sum(tf.mul(sumToPlates(logR, site.plates), site.logProb!)));
-    const surrogate = tf.add(tf.sub(logP, addScalars(pathwise)), addScalars(scoreTerms));
-    return { elbo, surrogate };
+    const sTerms: tf.Tensor[] = [];
+    const sWeights: number[] = [];
+    guideSites.forEach((site, i) => {
+      if (!isReparameterized(site)) return;
+      sTerms.push(terms[i]!);
+      sWeights.push(weights[i]!);
+    });
+    modelSites.forEach((_, j) => {
+      sTerms.push(terms[guideSites.length + j]!);
+      sWeights.push(weights[guideSites.length + j]!);
+    });
+    for (const site of scoreSites) {
+      sTerms.push(tf.mul(sumToPlates(logR, site.plates), site.logProb!));
+      sWeights.push(-1);
+    }
+    return { loss, surrogateLoss: weightedSum(sTerms, sWeights) };
   }
 
   private nestingFor<A extends unknown[]>(model: ModelFn<A>, guide: ModelFn<A>, args: A): number {

@@ -4,10 +4,9 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import { broadcastShapes, broadcastTo } from "../../backend/tensor.js";
-import { klDivergence } from "../../distributions/kl/index.js";
+import { klDivergence } from "../../distributions/index.js";
 import type { Site, Trace } from "../../ppl/trace-struct.js";
-import { addScalars, isReparameterized, scaledSum } from "./site-terms.js";
+import { applyMask, isReparameterized, maskedLogProb, weightedSum } from "./site-terms.js";
 import { TraceELBO, type ParticleTerms, type TraceELBOOptions } from "./trace-elbo.js";
 import type { TracePair } from "./traces.js";
 
@@ -31,19 +30,6 @@ function ensureLogProb(trace: Trace, site: Site): void {
   } catch (err) {
     throw new Error(`site '${site.name}': ${(err as Error).message}\n${trace.formatShapes()}`);
   }
-}
-
-/** The KL tensor with the guide site's mask and scale applied, summed. */
-function scaledKLSum(kl: tf.Tensor, site: Site): tf.Tensor {
-  let out = kl;
-  if (site.mask === false) return tf.scalar(0);
-  if (site.mask !== null && site.mask !== true) {
-    const shape = broadcastShapes([kl.shape, site.mask.shape], `mask of site '${site.name}'`);
-    const full = broadcastTo(kl, shape);
-    out = tf.where(broadcastTo(tf.cast(site.mask, "bool"), shape), full, tf.zerosLike(full));
-  }
-  const total = tf.sum(out);
-  return site.scale === 1 ? total : tf.mul(total, site.scale);
 }
 
 /**
@@ -81,33 +67,38 @@ export class TraceMeanFieldELBO extends TraceELBO {
   protected override particleTerms(pair: TracePair, _withSurrogate: boolean): ParticleTerms {
     const { modelTrace, guideTrace } = pair;
     this.checkMeanField(modelTrace, guideTrace);
-    const plus: tf.Tensor[] = [];
-    const minus: tf.Tensor[] = [];
+    // loss = Σ scale · KL(q ‖ p) + Σ (scale · log q − scale · log p) for MC sites − Σ scale · log p(obs).
+    const terms: tf.Tensor[] = [];
+    const weights: number[] = [];
+    const add = (t: tf.Tensor, w: number) => {
+      terms.push(t);
+      weights.push(w);
+    };
     for (const site of modelTrace.nodes.values()) {
       if (site.type !== "sample") continue;
       if (site.isObserved) {
         ensureLogProb(modelTrace, site);
-        plus.push(scaledSum(modelTrace, site));
+        add(maskedLogProb(site), -site.scale);
         continue;
       }
       const q = guideTrace.nodes.get(site.name)!;
       const kl = tryKL(q, site);
       if (kl !== undefined) {
-        minus.push(scaledKLSum(kl, q));
+        add(applyMask(kl, q), q.scale);
       } else {
         ensureLogProb(modelTrace, site);
         ensureLogProb(guideTrace, q);
-        plus.push(scaledSum(modelTrace, site));
-        minus.push(scaledSum(guideTrace, q));
+        add(maskedLogProb(site), -site.scale);
+        add(maskedLogProb(q), q.scale);
       }
     }
     // Guide sites the model does not have (observed guide sites): part of log q.
     for (const site of guideTrace.nodes.values()) {
       if (site.type !== "sample" || modelTrace.nodes.has(site.name)) continue;
       ensureLogProb(guideTrace, site);
-      minus.push(scaledSum(guideTrace, site));
+      add(maskedLogProb(site), site.scale);
     }
-    return { elbo: tf.sub(addScalars(plus), addScalars(minus)) };
+    return { loss: weightedSum(terms, weights) };
   }
 
   private checkMeanField(modelTrace: Trace, guideTrace: Trace): void {

@@ -59,6 +59,45 @@ abstract class AdamBase extends Optimizer {
     this.weightDecay = Optimizer.checkNonNegative(kind, "weightDecay", options.weightDecay ?? defaultWeightDecay);
   }
 
+  /**
+   * The host path's Adam step over arrays: `g = clamp(grad) + decay * p` (clamp and decay
+   * optional), moment updates, then `p -= stepSize * m / (sqrt(v) * rootScale + eps)`.
+   * torch: `stepSize = lr / bc1`, `rootScale = 1 / sqrt(bc2)`; Pyro's ClippedAdam:
+   * `stepSize = lr * sqrt(bc2) / bc1`, `rootScale = 1`.
+   */
+  protected adamHost(
+    values: Float32Array,
+    grad: Float32Array,
+    state: SlotState,
+    opts: { clip: number; decay: number; shrink: number; stepSize: number; rootScale: number },
+  ): void {
+    const [b1, b2] = this.betas;
+    const m = this.hostSlot(state, "expAvg", values.length);
+    const v = this.hostSlot(state, "expAvgSq", values.length);
+    const { clip, decay, shrink, stepSize, rootScale } = opts;
+    const eps = this.eps;
+    for (let i = 0; i < values.length; i++) {
+      let g = grad[i]!;
+      if (g > clip) g = clip;
+      else if (g < -clip) g = -clip;
+      const p = values[i]! * shrink;
+      if (decay !== 0) g += decay * values[i]!;
+      const mi = b1 * m[i]! + (1 - b1) * g;
+      const vi = b2 * v[i]! + (1 - b2) * g * g;
+      m[i] = mi;
+      v[i] = vi;
+      values[i] = p - (stepSize * mi) / (Math.sqrt(vi) * rootScale + eps);
+    }
+  }
+
+  /** torch's host step (see {@link AdamBase.adamHost}). */
+  protected torchHost(values: Float32Array, grad: Float32Array, state: SlotState, decay: number, shrink: number): void {
+    const [b1, b2] = this.betas;
+    const bc1 = 1 - b1 ** state.step;
+    const bc2 = 1 - b2 ** state.step;
+    this.adamHost(values, grad, state, { clip: Infinity, decay, shrink, stepSize: this.lr / bc1, rootScale: 1 / Math.sqrt(bc2) });
+  }
+
   /** @internal Slot access for {@link adamDirection}. */
   slotOf(variable: tf.Variable, state: SlotState, name: string): tf.Variable {
     return this.slot(variable, state, name);
@@ -94,6 +133,10 @@ export class Adam extends AdamBase {
     const g = this.weightDecay === 0 ? grad : tf.add(grad, tf.mul(variable, this.weightDecay));
     variable.assign(tf.sub(variable, this.torchDirection(variable, g, state)));
   }
+
+  protected updateHost(values: Float32Array, grad: Float32Array, state: SlotState): void {
+    this.torchHost(values, grad, state, this.weightDecay, 1);
+  }
 }
 
 /**
@@ -108,6 +151,10 @@ export class AdamW extends AdamBase {
   protected updateVariable(variable: tf.Variable, grad: tf.Tensor, state: SlotState): void {
     const decayed = this.weightDecay === 0 ? variable : tf.mul(variable, 1 - this.lr * this.weightDecay);
     variable.assign(tf.sub(decayed, this.torchDirection(variable, grad, state)));
+  }
+
+  protected updateHost(values: Float32Array, grad: Float32Array, state: SlotState): void {
+    this.torchHost(values, grad, state, 0, 1 - this.lr * this.weightDecay);
   }
 }
 
@@ -152,5 +199,11 @@ export class ClippedAdam extends AdamBase {
     const [b1, b2] = this.betas;
     const stepSize = (this.lr * Math.sqrt(1 - b2 ** state.step)) / (1 - b1 ** state.step);
     variable.assign(tf.sub(variable, adamDirection(this, variable, g, state, b1, b2, stepSize, this.eps)));
+  }
+
+  protected updateHost(values: Float32Array, grad: Float32Array, state: SlotState): void {
+    const [b1, b2] = this.betas;
+    const stepSize = (this.lr * Math.sqrt(1 - b2 ** state.step)) / (1 - b1 ** state.step);
+    this.adamHost(values, grad, state, { clip: this.clipNorm, decay: this.weightDecay, shrink: 1, stepSize, rootScale: 1 });
   }
 }

@@ -3,13 +3,22 @@
  *
  * Our own implementations (not `tf.train`) so that weight decay, clipping and learning-rate
  * decay follow torch and Pyro exactly. Per-variable state (moments, momentum buffers, step
- * counters) is keyed by the variable's identity and kept in non-trainable `tf.Variable`s that
- * are updated with `assign`, so an update allocates no lasting tensors.
+ * counters) is keyed by the variable's identity.
+ *
+ * Two execution paths compute the same update:
+ * - **host**: on backends whose tensors live in main memory (`cpu`, `wasm`, `tensorflow`), a
+ *   variable of at most `hostMaxSize` elements is updated in JavaScript on `Float32Array`s (its
+ *   gradient and value are read, the new value written back with one `assign`). For the many
+ *   tiny parameters of a probabilistic model this replaces a dozen tfjs op dispatches per
+ *   variable with two reads and one write; the state stays in plain arrays.
+ * - **tensor**: larger variables (and every variable on other backends) are updated with tfjs
+ *   ops; the state lives in non-trainable `tf.Variable`s updated with `assign`, so an update
+ *   allocates no lasting tensors.
  *
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import { clipGradNorm } from "./clip.js";
+import { clipGradNorm, globalNorm } from "./clip.js";
 
 /** A gradient paired with the variable it belongs to. */
 export type VariableGrad = readonly [variable: tf.Variable, grad: tf.Tensor];
@@ -24,6 +33,11 @@ export interface OptimizerOptions {
    * `maxGradNorm / (norm + 1e-6)`. Computed on tensors, without a sync. Default: no clipping.
    */
   maxGradNorm?: number;
+  /**
+   * Largest variable (in elements) updated on the host path (see the module comment); default
+   * 16,384. `0` forces the tensor path for every variable.
+   */
+  hostMaxSize?: number;
 }
 
 /** The per-variable state of an optimizer, as plain data. */
@@ -44,13 +58,18 @@ export interface OptimizerState {
   readonly variables: Readonly<Record<string, VariableStateData>>;
 }
 
-/** The live state of one variable: an update counter and named slot variables. */
+/** The live state of one variable: an update counter and named slots (tensor or host arrays). */
 export interface SlotState {
   /** Updates applied so far, including the current one while it runs. */
   step: number;
-  /** Slot tensors by name, each of the variable's shape, created lazily by the optimizer. */
+  /** Slot tensors by name (tensor path), each of the variable's shape, created lazily. */
   readonly slots: Map<string, tf.Variable>;
+  /** Slot arrays by name (host path), each of the variable's size, created lazily. */
+  readonly arrays: Map<string, Float32Array>;
 }
+
+/** Backends whose tensor data lives in main memory, where reading small tensors is cheap. */
+const HOST_BACKENDS = new Set(["cpu", "wasm", "tensorflow"]);
 
 function requirePositive(name: string, value: number, kind: string): void {
   if (!(Number.isFinite(value) && value >= 0)) throw new Error(`${kind}: ${name} must be a finite number >= 0, got ${value}`);
@@ -86,7 +105,11 @@ export abstract class Optimizer {
       if (!(options.maxGradNorm > 0)) throw new Error(`${this.constructor.name}: maxGradNorm must be > 0, got ${options.maxGradNorm}`);
     }
     this.maxGradNorm = options.maxGradNorm;
+    this.hostMaxSize = options.hostMaxSize ?? 16384;
   }
+
+  /** Largest variable updated on the host path. */
+  readonly hostMaxSize: number;
 
   /** Validates a hyper-parameter (finite and >= 0), naming the optimizer. */
   protected static checkNonNegative(kind: string, name: string, value: number): number {
@@ -101,26 +124,61 @@ export abstract class Optimizer {
   }
 
   /**
-   * Applies one update to each variable from its gradient. Runs inside `tf.tidy`; the
-   * gradients are not disposed (the caller owns them).
+   * Applies one update to each variable from its gradient. The gradients are not disposed (the
+   * caller owns them); everything the update creates is.
    */
   apply(grads: readonly VariableGrad[]): void {
     if (grads.length === 0) return;
+    for (const [variable, grad] of grads) {
+      if (!tf.util.arraysEqual(variable.shape, grad.shape)) {
+        throw new Error(
+          `${this.constructor.name}: gradient of shape [${grad.shape.join(", ")}] for variable '${variable.name}' of shape [${variable.shape.join(", ")}]`,
+        );
+      }
+    }
     this.beforeUpdate();
+    const host = HOST_BACKENDS.has(tf.getBackend()) ? grads.filter(([v]) => v.size <= this.hostMaxSize) : [];
+    if (host.length === 0) {
+      this.applyTensors(grads, this.maxGradNorm);
+      return;
+    }
+    const device = host.length === grads.length ? [] : grads.filter(([v]) => v.size > this.hostMaxSize);
+    const hostGrads = host.map(([, g]) => g.dataSync() as Float32Array);
+    let coef = 1;
+    if (this.maxGradNorm !== undefined) {
+      let total = 0;
+      for (const g of hostGrads) for (let i = 0; i < g.length; i++) total += g[i]! * g[i]!;
+      if (device.length > 0) {
+        const norm = globalNorm(device.map(([, g]) => g));
+        total += norm.dataSync()[0]! ** 2;
+        norm.dispose();
+      }
+      coef = Math.min(1, this.maxGradNorm / (Math.sqrt(total) + 1e-6));
+    }
+    for (let k = 0; k < host.length; k++) {
+      const variable = host[k]![0];
+      let g = hostGrads[k]!;
+      if (coef !== 1) g = g.map((x) => x * coef);
+      const state = this.stateOf(variable);
+      state.step += 1;
+      const values = new Float32Array(variable.dataSync());
+      this.updateHost(values, g, state);
+      tf.tidy(() => variable.assign(tf.tensor(values, variable.shape, "float32")));
+    }
+    if (device.length > 0) this.applyTensors(device, undefined, coef);
+  }
+
+  /** The tensor path over `grads`, with optional tensor-side global-norm clipping or a fixed factor. */
+  private applyTensors(grads: readonly VariableGrad[], maxGradNorm: number | undefined, coef = 1): void {
     tf.tidy(() => {
-      const variables = grads.map(([v]) => v);
-      const gradients = this.maxGradNorm === undefined ? grads.map(([, g]) => g) : clipGradNorm(grads.map(([, g]) => g), this.maxGradNorm);
-      for (let i = 0; i < variables.length; i++) {
-        const variable = variables[i]!;
-        const grad = gradients[i]!;
-        if (!tf.util.arraysEqual(variable.shape, grad.shape)) {
-          throw new Error(
-            `${this.constructor.name}: gradient of shape [${grad.shape.join(", ")}] for variable '${variable.name}' of shape [${variable.shape.join(", ")}]`,
-          );
-        }
+      let gradients = grads.map(([, g]) => g);
+      if (maxGradNorm !== undefined) gradients = clipGradNorm(gradients, maxGradNorm);
+      else if (coef !== 1) gradients = gradients.map((g) => tf.mul(g, coef));
+      for (let i = 0; i < grads.length; i++) {
+        const variable = grads[i]![0];
         const state = this.stateOf(variable);
         state.step += 1;
-        this.updateVariable(variable, grad, state);
+        this.updateVariable(variable, gradients[i]!, state);
       }
     });
   }
@@ -134,20 +192,45 @@ export abstract class Optimizer {
    */
   protected abstract updateVariable(variable: tf.Variable, grad: tf.Tensor, state: SlotState): void;
 
-  /** The slot `name` of `variable`, created as zeros of its shape on first use. */
+  /**
+   * The host path: updates `values` (a copy of the variable's values, written back afterwards)
+   * in place from `grad`, with the same arithmetic as {@link Optimizer.updateVariable} (in
+   * double precision, rounded to float32 when stored). `state.step` already counts this update.
+   * Get slots with {@link Optimizer.hostSlot}.
+   */
+  protected abstract updateHost(values: Float32Array, grad: Float32Array, state: SlotState): void;
+
+  /** The tensor slot `name` of `variable`, created as zeros (or from its host array) on first use. */
   protected slot(variable: tf.Variable, state: SlotState, name: string): tf.Variable {
     let s = state.slots.get(name);
     if (s === undefined) {
-      s = tf.tidy(() => tf.variable(tf.zerosLike(variable), false, undefined, "float32"));
+      const host = state.arrays.get(name);
+      s = tf.tidy(() => tf.variable(host ? tf.tensor(host, variable.shape, "float32") : tf.zerosLike(variable), false, undefined, "float32"));
+      state.arrays.delete(name);
       state.slots.set(name, s);
     }
     return s;
   }
 
+  /** The host slot `name` of a variable of `size` elements, zeros (or its tensor slot's values) on first use. */
+  protected hostSlot(state: SlotState, name: string, size: number): Float32Array {
+    let a = state.arrays.get(name);
+    if (a === undefined) {
+      const tensor = state.slots.get(name);
+      a = tensor ? new Float32Array(tensor.dataSync()) : new Float32Array(size);
+      if (tensor) {
+        tensor.dispose();
+        state.slots.delete(name);
+      }
+      state.arrays.set(name, a);
+    }
+    return a;
+  }
+
   private stateOf(variable: tf.Variable): SlotState {
     let state = this.states.get(variable);
     if (state === undefined) {
-      state = { step: 0, slots: new Map() };
+      state = { step: 0, slots: new Map(), arrays: new Map() };
       this.states.set(variable, state);
     }
     return state;
@@ -170,6 +253,7 @@ export abstract class Optimizer {
       for (const [slotName, slot] of state.slots) {
         slots[slotName] = { shape: [...slot.shape], values: Array.from(slot.dataSync()) };
       }
+      for (const [slotName, values] of state.arrays) slots[slotName] = { shape: [...variable.shape], values: Array.from(values) };
       variables[nameOf(variable)] = { step: state.step, slots };
     }
     return { kind: this.constructor.name, lr: this.lr, variables };
@@ -188,16 +272,17 @@ export abstract class Optimizer {
     for (const [name, data] of Object.entries(state.variables)) {
       const variable = variableOf(name);
       if (variable === undefined) throw new Error(`${this.constructor.name}.setState: no variable for '${name}'`);
-      const slots = new Map<string, tf.Variable>();
+      const arrays = new Map<string, Float32Array>();
       for (const [slotName, { shape, values }] of Object.entries(data.slots)) {
-        if (!tf.util.arraysEqual(shape, variable.shape)) {
+        if (!tf.util.arraysEqual(shape, variable.shape) || values.length !== variable.size) {
           throw new Error(
             `${this.constructor.name}.setState: slot '${slotName}' of '${name}' has shape [${shape.join(", ")}], the variable [${variable.shape.join(", ")}]`,
           );
         }
-        slots.set(slotName, tf.tidy(() => tf.variable(tf.tensor(values, shape, "float32"), false, undefined, "float32")));
+        // Restored as host arrays; the tensor path moves them to tensors on first use.
+        arrays.set(slotName, Float32Array.from(values));
       }
-      restored.push([variable, { step: data.step, slots }]);
+      restored.push([variable, { step: data.step, slots: new Map(), arrays }]);
     }
     for (const [variable, slotState] of restored) {
       this.disposeState(variable);

@@ -60,4 +60,19 @@ export class SGD extends Optimizer {
     }
     variable.assign(tf.sub(variable, tf.mul(g, this.lr)));
   }
+
+  protected updateHost(values: Float32Array, grad: Float32Array, state: SlotState): void {
+    const { momentum, dampening, weightDecay, nesterov, lr } = this;
+    const buf = momentum !== 0 ? this.hostSlot(state, "momentumBuffer", values.length) : undefined;
+    const first = state.step === 1;
+    for (let i = 0; i < values.length; i++) {
+      let g = grad[i]! + weightDecay * values[i]!;
+      if (buf) {
+        const b = first ? g : momentum * buf[i]! + (1 - dampening) * g;
+        buf[i] = b;
+        g = nesterov ? g + momentum * b : b;
+      }
+      values[i] = values[i]! - lr * g;
+    }
+  }
 }
