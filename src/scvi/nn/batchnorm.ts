@@ -5,6 +5,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import { nextSeed } from "../../backend/random.js";
 import { Module } from "./module.js";
 
 /** Options of {@link BatchNorm1d}. */
@@ -25,33 +26,61 @@ function moments2d(x: tf.Tensor): { mean: tf.Tensor; variance: tf.Tensor } {
   return { mean, variance };
 }
 
+/** Options of {@link batchNormTrain}. */
+export interface BatchNormTrainOptions {
+  /** Added to the variance before the square root. */
+  eps: number;
+  /**
+   * Receives the batch mean and unbiased variance (computed outside the gradient tape) so a
+   * module can update its running statistics; the tensors are disposed after it returns.
+   */
+  onStats?: (mean: tf.Tensor, unbiasedVariance: tf.Tensor) => void;
+  /** Apply ReLU to the normalised output (in the same op). Default false. */
+  relu?: boolean;
+  /**
+   * Apply inverted dropout with this probability (in the same op; 0 ≤ p < 1, default 0). The
+   * mask is `floor(u + 1 − p) / (1 − p)` with `u ~ U[0, 1)` seeded from the global stream, the
+   * same formula and seed use as `tf.dropout`, so the fused op draws the same mask as
+   * batch norm → ReLU → `Dropout` with that seed.
+   */
+  dropoutRate?: number;
+}
+
 /**
- * Training-mode batch normalisation of `x` (`[n, c]`):
- * `(x − mean) / √(var + eps) · gamma + beta` with the batch mean and biased variance, as one op
- * whose gradient is the closed form (a handful of `[n, c]` ops instead of autodiff through the
- * moments). `onStats(mean, unbiasedVariance)` receives the batch statistics (outside the
- * gradient tape) so a module can update its running statistics; the tensors it receives are
- * disposed after it returns.
+ * Training-mode batch normalisation of `x` (`[n, c]`),
+ * `(x − mean) / √(var + eps) · gamma + beta` with the batch mean and biased variance,
+ * optionally followed by ReLU and dropout, as one op whose gradient is the closed form (a
+ * handful of `[n, c]` ops instead of autodiff through the moments, the activation and the
+ * mask: fewer kernels and tape nodes in the hot path of every hidden layer).
  */
-export function batchNormTrain(
-  x: tf.Tensor,
-  gamma: tf.Tensor,
-  beta: tf.Tensor,
-  eps: number,
-  onStats?: (mean: tf.Tensor, unbiasedVariance: tf.Tensor) => void,
-): tf.Tensor {
+export function batchNormTrain(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, options: BatchNormTrainOptions): tf.Tensor {
   const n = x.shape[0]!;
+  const { eps, onStats } = options;
+  const relu = options.relu ?? false;
+  const p = options.dropoutRate ?? 0;
+  if (!(p >= 0 && p < 1)) throw new Error(`batchNormTrain: dropoutRate=${p} must be in [0, 1)`);
+  const seed = p > 0 ? nextSeed() : 0;
   const op = tf.customGrad(((xIn: tf.Tensor, g: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => {
     const { mean, variance } = moments2d(xIn);
     const invStd = tf.rsqrt(tf.add(variance, eps));
     const xHat = tf.mul(tf.sub(xIn, mean), invStd);
-    const value = tf.add(tf.mul(xHat, g), b);
+    let value = tf.add(tf.mul(xHat, g), b);
+    // The output's gradient mask: ReLU's step times the dropout scale (undefined: all ones).
+    let mask: tf.Tensor | undefined;
+    if (relu) mask = tf.cast(tf.greater(value, 0), "float32");
+    if (p > 0) {
+      const keep = 1 - p;
+      const drop = tf.div(tf.floor(tf.add(tf.randomUniform(xIn.shape, 0, 1, "float32", seed), keep)), keep);
+      mask = mask ? tf.mul(mask, drop) : drop;
+    }
+    if (mask) value = tf.mul(value, mask);
     if (onStats) onStats(mean, tf.mul(variance, n / (n - 1)));
-    save([xHat, invStd, g]);
+    save(mask ? [xHat, invStd, g, mask] : [xHat, invStd, g]);
     return {
       value,
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [sHat, sInvStd, sGamma] = saved as [tf.Tensor, tf.Tensor, tf.Tensor];
+      gradFunc: (dyOut: tf.Tensor, saved: tf.Tensor[]) => {
+        const [sHat, sInvStd, sGamma, sMask] = saved as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor | undefined];
+        const dy = sMask ? tf.mul(dyOut, sMask) : dyOut;
         const dBeta = tf.sum(dy, 0);
         const dGamma = tf.sum(tf.mul(dy, sHat), 0);
         // dx = invStd · gamma · (dy − mean(dy) − x̂ · mean(dy · x̂))
@@ -120,23 +149,39 @@ export class BatchNorm1d extends Module {
 
   /** Normalises `x` of shape `[n, c]` (or `[s, n, c]`, slice by slice). */
   forward(x: tf.Tensor): tf.Tensor {
+    return this.forwardWithEpilogue(x, {});
+  }
+
+  /**
+   * Normalises `x` like {@link BatchNorm1d.forward}, then applies ReLU and (in training mode)
+   * dropout. In training mode the three run as one op ({@link batchNormTrain}); the result
+   * equals `forward` → `tf.relu` → `Dropout` with the same seed.
+   */
+  forwardWithEpilogue(x: tf.Tensor, epilogue: { relu?: boolean; dropoutRate?: number }): tf.Tensor {
     const c = this.numFeatures;
     if ((x.rank !== 2 && x.rank !== 3) || x.shape[x.rank - 1] !== c) {
       throw new Error(`BatchNorm1d(${c}): expected input [n, ${c}] or [s, n, ${c}], got [${x.shape.join(", ")}]`);
     }
     if (x.rank === 3) {
-      return tf.tidy(() => tf.stack(tf.unstack(x, 0).map((slice) => this.forward(slice)), 0));
+      return tf.tidy(() => tf.stack(tf.unstack(x, 0).map((slice) => this.forwardWithEpilogue(slice, epilogue)), 0));
     }
-    return this.training ? this.forwardTrain(x) : this.forwardEval(x);
-  }
-
-  private forwardTrain(x: tf.Tensor): tf.Tensor {
+    if (!this.training) {
+      return tf.tidy(() => {
+        const y = this.forwardEval(x);
+        return epilogue.relu ? tf.relu(y) : y;
+      });
+    }
     const n = x.shape[0]!;
     if (n < 2) {
-      throw new Error(`BatchNorm1d(${this.numFeatures}): training mode needs more than 1 value per feature, got input [${x.shape.join(", ")}]`);
+      throw new Error(`BatchNorm1d(${c}): training mode needs more than 1 value per feature, got input [${x.shape.join(", ")}]`);
     }
     return tf.tidy(() =>
-      batchNormTrain(x, this.weight, this.bias, this.eps, (mean, unbiasedVariance) => this.updateRunningStats(mean, unbiasedVariance)),
+      batchNormTrain(x, this.weight, this.bias, {
+        eps: this.eps,
+        onStats: (mean, unbiasedVariance) => this.updateRunningStats(mean, unbiasedVariance),
+        relu: epilogue.relu ?? false,
+        dropoutRate: epilogue.dropoutRate ?? 0,
+      }),
     );
   }
 

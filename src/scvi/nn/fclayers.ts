@@ -82,6 +82,16 @@ export class FCLayer extends Module {
   forward(x: tf.Tensor): tf.Tensor {
     return tf.tidy(() => {
       let h = this.linear.forward(x);
+      if (this.batchNorm && !this.layerNorm) {
+        // BatchNorm → ReLU → Dropout as one op in training mode (fewer kernels and tape nodes).
+        const fuseDropout = this.dropout !== undefined && this.dropout.training && this.batchNorm.training && this.dropout.p < 1;
+        h = this.batchNorm.forwardWithEpilogue(h, {
+          relu: this.useActivation,
+          dropoutRate: fuseDropout ? this.dropout!.p : 0,
+        });
+        if (this.dropout && !fuseDropout) h = this.dropout.forward(h);
+        return h;
+      }
       if (this.batchNorm) h = this.batchNorm.forward(h);
       if (this.layerNorm) h = this.layerNorm.forward(h);
       if (this.useActivation) h = tf.relu(h);

@@ -1,7 +1,8 @@
 import { describe, it, expect } from "vitest";
 import * as tf from "@tensorflow/tfjs";
 import fc from "fast-check";
-import { BatchNorm1d, batchNormTrain } from "../../../src/scvi/nn/index.js";
+import { BatchNorm1d, batchNormTrain, FCLayers } from "../../../src/scvi/nn/index.js";
+import { nextSeed, setSeed } from "../../../src/backend/random.js";
 import {
   expectBuffersClose,
   expectCloseTo,
@@ -110,7 +111,7 @@ describe("batchNormTrain", () => {
             const { mean, variance } = tf.moments(xx, 0);
             return tf.add(tf.mul(tf.div(tf.sub(xx, mean), tf.sqrt(tf.add(variance, eps))), gg), bb);
           };
-          const ours = (xx: tf.Tensor, gg: tf.Tensor, bb: tf.Tensor) => batchNormTrain(xx, gg, bb, eps);
+          const ours = (xx: tf.Tensor, gg: tf.Tensor, bb: tf.Tensor) => batchNormTrain(xx, gg, bb, { eps });
           const close = (a: tf.Tensor, e: tf.Tensor) =>
             expect(tf.max(tf.abs(tf.sub(a, e))).dataSync()[0]).toBeLessThan(2e-4 * (1 + tf.max(tf.abs(e)).dataSync()[0]!));
           close(ours(x, g, b), reference(x, g, b));
@@ -122,5 +123,71 @@ describe("batchNormTrain", () => {
       }),
       { seed: 42, numRuns: 30 },
     );
+  });
+});
+
+describe("batchNormTrain with ReLU and dropout fused", () => {
+  it("equals batch norm → tf.relu → tf.dropout with the same seed, in value and gradient", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 2, max: 8 }),
+        fc.integer({ min: 1, max: 6 }),
+        fc.boolean(),
+        fc.constantFrom(0, 0.3, 0.5),
+        fc.integer({ min: 0, max: 10_000 }),
+        (n, c, relu, p, seed) => {
+          tf.tidy(() => {
+            const x = tf.randomNormal([n, c], 0.5, 2, "float32", seed);
+            const g = tf.randomNormal([c], 1, 0.5, "float32", seed + 1);
+            const b = tf.randomNormal([c], 0, 1, "float32", seed + 2);
+            const r = tf.randomNormal([n, c], 0, 1, "float32", seed + 3);
+            const eps = 1e-3;
+            const fused = (xx: tf.Tensor, gg: tf.Tensor, bb: tf.Tensor) => {
+              setSeed(seed);
+              return batchNormTrain(xx, gg, bb, { eps, relu, dropoutRate: p });
+            };
+            const composed = (xx: tf.Tensor, gg: tf.Tensor, bb: tf.Tensor) => {
+              setSeed(seed);
+              const { mean, variance } = tf.moments(xx, 0);
+              let y = tf.add(tf.mul(tf.div(tf.sub(xx, mean), tf.sqrt(tf.add(variance, eps))), gg), bb);
+              if (relu) y = tf.relu(y);
+              return p > 0 ? tf.dropout(y, p, undefined, nextSeed()) : y;
+            };
+            const close = (a: tf.Tensor, e: tf.Tensor) =>
+              expect(tf.max(tf.abs(tf.sub(a, e))).dataSync()[0]).toBeLessThan(2e-4 * (1 + tf.max(tf.abs(e)).dataSync()[0]!));
+            close(fused(x, g, b), composed(x, g, b));
+            const lossOf = (f: typeof fused) => (xx: tf.Tensor, gg: tf.Tensor, bb: tf.Tensor) => tf.sum(tf.mul(f(xx, gg, bb), r));
+            const mine = tf.grads(lossOf(fused))([x, g, b]);
+            const theirs = tf.grads(lossOf(composed))([x, g, b]);
+            mine.forEach((m, i) => close(m, theirs[i]!));
+          });
+        },
+      ),
+      { seed: 42, numRuns: 30 },
+    );
+  });
+
+  it("an FCLayers layer in training mode equals its parts applied one by one (Linear, BatchNorm1d, ReLU, Dropout)", () => {
+    setSeed(17);
+    const fcl = new FCLayers(6, 5, { dropoutRate: 0.4 });
+    const layer = fcl.fcLayers.values()[0]!;
+    const x = tf.randomNormal([9, 6], 0, 1, "float32", 5);
+    const state = fcl.stateDict();
+    setSeed(99);
+    const fused = fcl.forward(x);
+    fcl.loadStateDict(state);
+    setSeed(99);
+    const parts = tf.tidy(() => layer.dropout!.forward(tf.relu(layer.batchNorm!.forward(layer.linear.forward(x)))));
+    const rounded = (t: tf.Tensor) => Array.from(t.dataSync()).map((v) => Math.round(v * 1e4) + 0);
+    expect(rounded(fused)).toEqual(rounded(parts));
+    expect(Array.from(fused.dataSync()).some((v) => v === 0)).toBe(true);
+    tf.dispose([x, fused, parts]);
+    fcl.dispose();
+  });
+
+  it("rejects a dropout probability of 1 or more", () => {
+    tf.tidy(() => {
+      expect(() => batchNormTrain(tf.ones([2, 2]), tf.ones([2]), tf.zeros([2]), { eps: 1e-3, dropoutRate: 1 })).toThrow(/dropoutRate=1/);
+    });
   });
 });
