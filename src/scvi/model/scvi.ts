@@ -23,6 +23,7 @@ import { TrainingPlan } from "../train/training-plan.js";
 import { BaseModelClass, type TrainOptions, type TrainingPlanClass } from "./base/base-model.js";
 import type { PlainMatrix } from "./base/plain-data.js";
 import { catsPerCov, initLibrarySize, scviFields, setupArgsToJson, type ScviSetupArgs } from "./scvi-setup.js";
+import { differentialExpression, type DeResult, type DifferentialExpressionOptions } from "./de/index.js";
 
 /** Options of {@link SCVI} (scvi-tools' defaults). */
 export interface SCVIOptions {
@@ -279,6 +280,24 @@ export class SCVI extends BaseModelClass<SCVIPyroModule | VAE> {
     } finally {
       geneIdx.dispose();
     }
+  }
+
+  /**
+   * Bayesian differential expression between groups of cells, as scvi-tools'
+   * `differential_expression`: posterior draws of the normalized expression (library size 1)
+   * of each group, compared pairwise. `vanilla` mode (default) gives p(h1 > h2) and its Bayes
+   * factor; `change` mode gives p(|log2 fold change| ≥ delta), LFC summaries and calls at a
+   * posterior expected FDR of `fdrTarget`. Without `group1`, every group of `groupby` is tested
+   * against the rest. Returns one plain record per gene (and comparison), sorted by evidence.
+   *
+   * @example
+   * ```ts
+   * const rows = model.differentialExpression({ groupby: "cell_type", group1: "B", mode: "change" });
+   * const calls = rows.filter((r) => r["is_de_fdr_0.05"]).map((r) => r.gene);
+   * ```
+   */
+  differentialExpression<O extends DifferentialExpressionOptions>(options: O): DeResult<O>[] {
+    return differentialExpression(this, options);
   }
 
   /** Per-cell [reconstruction loss, local KL] with one posterior draw, klWeight 1. */
