@@ -24,9 +24,10 @@ export class ProgressBar {
   private readonly start = Date.now();
   private readonly every: number;
 
+  /** @param sink where progress goes; undefined draws nothing (no default: `undefined` means off). */
   constructor(
     private readonly maxEpochs: number,
-    private readonly sink: ProgressSink | undefined = process.stderr,
+    private readonly sink: ProgressSink | undefined,
   ) {
     this.every = Math.max(1, Math.round(maxEpochs / 20));
   }
