@@ -2,9 +2,10 @@
  * Zero gradients for TensorFlow.js' comparison and logical kernels.
  *
  * tfjs registers no gradient for `Equal`, `NotEqual`, `Greater`, `Less`, `LessEqual`,
- * `LogicalAnd`, `LogicalOr` and `LogicalNot` (it does for `GreaterEqual`, `IsNan`, `Step`, ...).
+ * `LogicalAnd`, `LogicalOr`, `LogicalNot` and the boolean reductions `All` and `Any` (it does
+ * for `GreaterEqual`, `IsNan`, `Step`, ...).
  * When such a kernel's input depends on a trainable variable and its output reaches the loss
- * (a support mask in `tf.where`, an `x == 0` guard in `xlogy`, a `Delta`'s `x == v`), every
+ * (a support mask in `tf.where`, a simplex check reduced with `tf.all`, an `x == 0` guard in `xlogy`, a `Delta`'s `x == v`), every
  * `tf.grads`/`tf.variableGrads` call throws "gradient function not found for Equal". These
  * functions are piecewise constant, so their gradient is zero almost everywhere: registering
  * it (float32 zeros of each input's shape, as tfjs does for `GreaterEqual`) makes such
@@ -17,7 +18,7 @@
 import * as tf from "@tensorflow/tfjs";
 
 const BINARY = ["Equal", "NotEqual", "Greater", "Less", "LessEqual", "LogicalAnd", "LogicalOr"] as const;
-const UNARY = ["LogicalNot"] as const;
+const UNARY = ["LogicalNot", "All", "Any"] as const;
 
 function zerosOf(x: tf.Tensor): () => tf.Tensor {
   return () => tf.zeros(x.shape, "float32");

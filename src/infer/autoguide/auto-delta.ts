@@ -4,7 +4,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import { Delta } from "./delta.js";
+import { Delta } from "../../distributions/delta.js";
 import { param, sample } from "../../ppl/primitives.js";
 import type { ModelFn } from "../elbo/estimator.js";
 import { AutoGuide, type AutoGuideOptions } from "./autoguide.js";

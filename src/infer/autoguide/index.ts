@@ -19,4 +19,3 @@ export {
 export { GuidePlates, type PlateSubsamples } from "./guide-plates.js";
 export { type LatentSiteInfo, type Prototype } from "./prototype.js";
 export { normalQuantile, normalCdf } from "./normal-quantile.js";
-export { Delta, type DeltaOptions } from "./delta.js";
