@@ -7,8 +7,8 @@
  * every output (a Poisson-style reconstruction term on pxRate, a term on pxDropout and the
  * Gaussian KL of q(z|x)), the gradient with respect to all parameters, and an SGD update (so the
  * weights change every step, as in training, and no matMul reuses packed weights).
- * The same network and loss in PyTorch run at about 12–17 ms of CPU per step on one thread
- * of the machine this was written on (see the nn report in the repository history).
+ * bench/cases/nn_torch.py runs the same network, loss and step in PyTorch for comparison on the
+ * same machine (the harness ignores it; run it by hand).
  *
  * `nn_vae_forward` is the forward pass in evaluation mode (inference: the latent means).
  */
