@@ -19,10 +19,10 @@ const BACKEND_NAMES: readonly BackendName[] = ["tensorflow", "wasm", "cpu"];
 let pending: Promise<BackendName> | undefined;
 let chosen: BackendName | undefined;
 
-/** Dynamic import that TypeScript does not try to resolve (optional peer packages). */
-const importOptional = new Function("specifier", "return import(specifier)") as (
-  specifier: string,
-) => Promise<unknown>;
+/** Imports an optional package by name (a variable specifier: TypeScript and bundlers leave it alone). */
+function importOptional(specifier: string): Promise<unknown> {
+  return import(/* @vite-ignore */ specifier);
+}
 
 async function tryTensorflow(): Promise<boolean> {
   for (const pkg of ["@tensorflow/tfjs-node-gpu", "@tensorflow/tfjs-node"]) {

@@ -6,6 +6,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import { tidyScope } from "../../backend/scope.js";
 import { TraceELBO } from "../../infer/elbo/trace-elbo.js";
 import type { ELBOEstimator } from "../../infer/elbo/estimator.js";
 import { Adam } from "../../infer/optim/adam.js";
@@ -105,27 +106,32 @@ export class PyroTrainingPlan<A extends unknown[] = unknown[]> extends BaseTrain
 
   trainingStep(batch: TensorDict): StepMetrics {
     this.pyroModule.nObs = this.nObsTraining;
-    const args = this.pyroModule.getFnArgsFromBatch(batch);
-    try {
-      const loss = this.svi.step(...args);
-      return { ...this.readMetrics(), loss };
-    } catch (err) {
-      if (err instanceof SVINonFiniteLossError) throw new NonFiniteLossError(err.message);
-      throw err;
-    } finally {
-      this.dropCaptured();
-    }
+    // The scope disposes whatever getFnArgsFromBatch creates (e.g. default covariates).
+    return tidyScope(() => {
+      const args = this.pyroModule.getFnArgsFromBatch(batch);
+      try {
+        const loss = this.svi.step(...args);
+        return { ...this.readMetrics(), loss };
+      } catch (err) {
+        if (err instanceof SVINonFiniteLossError) throw new NonFiniteLossError(err.message);
+        throw err;
+      } finally {
+        this.dropCaptured();
+      }
+    });
   }
 
   validationStep(batch: TensorDict): StepMetrics {
     this.pyroModule.nObs = this.nObsTraining;
-    const args = this.pyroModule.getFnArgsFromBatch(batch);
-    try {
-      const loss = this.loss.loss((...a: A) => this.runModel(a), (...a: A) => this.runGuide(a), ...args);
-      return { ...this.readMetrics(), loss };
-    } finally {
-      this.dropCaptured();
-    }
+    return tidyScope(() => {
+      const args = this.pyroModule.getFnArgsFromBatch(batch);
+      try {
+        const loss = this.loss.loss((...a: A) => this.runModel(a), (...a: A) => this.runGuide(a), ...args);
+        return { ...this.readMetrics(), loss };
+      } finally {
+        this.dropCaptured();
+      }
+    });
   }
 
   override epochMetrics(): Record<string, number> {
