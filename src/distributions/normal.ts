@@ -7,7 +7,7 @@ import { broadcastTo, type TensorInput } from "../backend/tensor.js";
 import { nextSeed } from "../backend/random.js";
 import { positive, real, type Constraint } from "./constraints.js";
 import { Distribution, type DistributionOptions } from "./distribution.js";
-import { normalLogDensity } from "./normal-log-density.js";
+import { normalLogDensity, normalRsample } from "./normal-ops.js";
 import { asFloat, broadcastParams, checkExpand, shouldCheckParams, trustedOptions } from "./family-params.js";
 
 const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
@@ -57,7 +57,7 @@ export class Normal extends Distribution {
   override rsample(sampleShape: readonly number[] = []): tf.Tensor {
     return tf.tidy(() => {
       const eps = tf.randomNormal(this.shape(sampleShape), 0, 1, "float32", nextSeed());
-      return tf.add(this.loc, tf.mul(this.scale, eps));
+      return normalRsample(this.loc, this.scale, eps);
     });
   }
 

@@ -1,7 +1,7 @@
 import { describe, it, expect } from "vitest";
 import * as tf from "@tensorflow/tfjs";
 import fc from "fast-check";
-import { normalLogDensity } from "../../src/distributions/normal-log-density.js";
+import { normalLogDensity, normalRsample } from "../../src/distributions/normal-ops.js";
 import { broadcastShapes } from "../../src/backend/tensor.js";
 
 /** The same density from elementary ops, differentiated by tfjs itself. */
@@ -40,5 +40,25 @@ describe("normalLogDensity (fused op)", () => {
       }),
       { seed: 42, numRuns: 20 },
     );
+  });
+
+  it("normalRsample matches loc + scale · eps and its gradients, with broadcasting", () => {
+    tf.tidy(() => {
+      const loc = tf.tensor1d([0.5, -1, 2]);
+      const scale = tf.tensor2d([[0.3], [2]]);
+      const eps = tf.randomNormal([4, 2, 3], 0, 1, "float32", 3);
+      const w = tf.randomNormal([4, 2, 3], 0, 1, "float32", 4);
+      const f = (fn: (a: tf.Tensor, b: tf.Tensor) => tf.Tensor) => (a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(fn(a, b), w));
+      const fused = (a: tf.Tensor, b: tf.Tensor) => normalRsample(a, b, eps);
+      const plain = (a: tf.Tensor, b: tf.Tensor) => tf.add(a, tf.mul(b, eps));
+      const got = tf.grads(f(fused))([loc, scale]);
+      const want = tf.grads(f(plain))([loc, scale]);
+      expect(Array.from(fused(loc, scale).dataSync())).toEqual(Array.from(plain(loc, scale).dataSync()));
+      got.forEach((g, k) => {
+        expect(g.shape).toEqual(want[k]!.shape);
+        const b = want[k]!.dataSync();
+        g.dataSync().forEach((v, i) => expect(v).toBeCloseTo(b[i]!, 4));
+      });
+    });
   });
 });
