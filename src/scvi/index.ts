@@ -56,3 +56,18 @@ export * from "./nn/index.js";
 export * from "./module/index.js";
 export * from "./train/index.js";
 export * from "./model/index.js";
+export {
+  AmortizedLDA,
+  pyroDefaultMaxEpochs,
+  type AmortizedLDAOptions,
+  type PosteriorSummaryOptions,
+} from "./model/amortized-lda.js";
+export {
+  AmortizedLDAPyroModule,
+  AMORTIZED_LDA_SITES,
+  type AmortizedLDAModuleOptions,
+  type AmortizedLDAArgs,
+  type DirichletPrior,
+} from "./module/amortized-lda.js";
+export { BagOfWords, topicMixtureLogProbs, type BagOfWordsOptions } from "./module/bag-of-words.js";
+export { logisticNormalApproximation, logisticNormalMean, type LogisticNormalParams } from "./module/logistic-normal.js";
