@@ -88,7 +88,7 @@ describe("differentialExpression option errors", () => {
   setSeed(0);
   const { adata } = syntheticCounts({ nCells: 60, nGenes: 8, seed: 1 });
   SCVI.setupAnndata(adata, { batchKey: "batch" });
-  const model = new SCVI(adata, { nHidden: 8, nLatent: 2, moduleType: "vae" });
+  const model = new SCVI(adata, { nHidden: 8, nLatent: 2 }); // the default (PPL) module path; de-model uses the plain VAE
 
   it("reject bad options with messages that name them", () => {
     expect(() => model.differentialExpression({ groupby: "celltype" })).toThrow(/groupby 'celltype' is not a column of obs; available: cell_type, batch/);

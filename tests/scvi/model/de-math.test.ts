@@ -18,11 +18,13 @@ import {
   fitMixture1d,
   hpdInterval,
   logBayesFactor,
+  medianInPlace,
+  selectKth,
   pairScales,
   pythonFloatRepr,
   quantile,
   rawCountStats,
-  sortedQuantile,
+  sortedMedian,
   summariseLfc,
   vanillaStats,
   type ScalePairs,
@@ -252,9 +254,26 @@ describe("helpers", () => {
 
   it("quantiles and medians match NumPy", () => {
     for (const c of fx.quantiles) {
-      c.q.forEach((q, k) => expect(quantile(c.values, q)).toBeCloseTo(c.expected[k]!, 12));
-      expect(sortedQuantile(Float64Array.from(c.values).sort(), 0.5)).toBeCloseTo(c.median, 12);
+      c.q.forEach((q, k) => expect(quantile(c.values, q)).toBe(c.expected[k]!));
+      expect(sortedMedian(Float64Array.from(c.values).sort())).toBe(c.median);
+      expect(medianInPlace(Float64Array.from(c.values))).toBe(c.median);
     }
+  });
+
+  it("quickselect finds the k-th smallest and the median equals the sorted one (NumPy's for even lengths)", () => {
+    fc.assert(
+      fc.property(fc.array(fc.double({ min: -1e6, max: 1e6, noNaN: true }), { minLength: 1, maxLength: 60 }), fc.nat(), (values, kRaw) => {
+        const sorted = Float64Array.from(values).sort();
+        const k = kRaw % values.length;
+        const a = Float64Array.from(values);
+        const kth = selectKth(a, k);
+        const partitioned = Array.from(a.subarray(0, k)).every((v) => v <= kth) && Array.from(a.subarray(k + 1)).every((v) => v >= kth);
+        return kth === sorted[k] && partitioned && medianInPlace(Float64Array.from(values)) === sortedMedian(sorted);
+      }),
+      { seed: 42, numRuns: 300 },
+    );
+    expect(medianInPlace(Float64Array.from([4, 1, 3, 2]))).toBe(2.5);
+    expect(medianInPlace(Float64Array.from([5, 5, 1]))).toBe(5);
   });
 
   it("finds the narrowest HPD window by hand", () => {

@@ -5,7 +5,7 @@
  * @module
  */
 import { estimateDelta } from "./estimate-delta.js";
-import { lfcColumn, summariseLfc, type LfcSummary } from "./lfc-summary.js";
+import { forEachLfcColumn, summariseLfc, type LfcSummary } from "./lfc-summary.js";
 import type { ScalePairs } from "./pairs.js";
 
 /** Added to both probabilities before the log of the Bayes factor. */
@@ -18,8 +18,11 @@ export function logBayesFactor(p: number): number {
 
 /** Vanilla mode per gene: p(M1) = p(h1 > h2), p(M2), and the Bayes factor. */
 export interface VanillaStats {
+  /** p(h1 > h2) per gene. */
   proba_m1: Float64Array;
+  /** 1 − proba_m1. */
   proba_m2: Float64Array;
+  /** {@link logBayesFactor} of proba_m1. */
   bayes_factor: Float64Array;
 }
 
@@ -49,11 +52,17 @@ export interface ChangeOptions {
 
 /** Change mode per gene: p(DE), its complement and Bayes factor, δ, the pseudocounts, LFC summaries. */
 export interface ChangeStats {
+  /** p(DE) per gene. */
   proba_de: Float64Array;
+  /** 1 − proba_de. */
   proba_not_de: Float64Array;
+  /** {@link logBayesFactor} of proba_de. */
   bayes_factor: Float64Array;
+  /** The offset used in the test. */
   pseudocounts: number;
+  /** The threshold used (estimated when `null` was given). */
   delta: number;
+  /** Summaries of the LFC draws (with pseudocounts × 1e-3). */
   lfc: LfcSummary;
 }
 
@@ -65,24 +74,23 @@ export interface ChangeStats {
 export function changeStats(pairs: ScalePairs, options: ChangeOptions): ChangeStats {
   const { n, nGenes } = pairs;
   const pc = options.pseudocounts;
-  const col = new Float64Array(n);
   let delta = options.delta;
   if (delta === null) {
     const means = new Float64Array(nGenes);
-    for (let g = 0; g < nGenes; g++) means[g] = lfcColumn(pairs, g, pc, col).reduce((s, v) => s + v, 0) / n;
+    forEachLfcColumn(pairs, pc, (g, col) => (means[g] = col.reduce((s, v) => s + v, 0) / n));
     delta = estimateDelta(means);
   }
+  const threshold = delta;
   const proba_de = new Float64Array(nGenes);
-  for (let g = 0; g < nGenes; g++) {
-    lfcColumn(pairs, g, pc, col);
+  forEachLfcColumn(pairs, pc, (g, col) => {
     let up = 0;
     let down = 0;
     for (let i = 0; i < n; i++) {
-      if (col[i]! >= delta) up++;
-      if (col[i]! < -delta) down++;
+      if (col[i]! >= threshold) up++;
+      if (col[i]! < -threshold) down++;
     }
     proba_de[g] = options.testMode === "two" ? up / n + down / n : Math.max(up, down) / n;
-  }
+  });
   return {
     proba_de,
     proba_not_de: proba_de.map((p) => 1 - p),

@@ -6,13 +6,24 @@
  */
 import type { ScalePairs } from "./pairs.js";
 import { pythonFloatRepr } from "./python-repr.js";
-import { sortedQuantile } from "./quantile.js";
+import { medianInPlace, sortedMedian } from "./quantile.js";
 
-/** Writes gene `g`'s log2((h1 + pc) / (h2 + pc)) over all pairs into `out`. */
-export function lfcColumn(pairs: ScalePairs, g: number, pseudocounts: number, out: Float64Array): Float64Array {
+/**
+ * Calls `fn(g, lfc)` for every gene with its log2((h1 + pc) / (h2 + pc)) over all pairs. The
+ * draws are read a block of genes at a time (row-major input, gene-major output), so each
+ * gene's column is contiguous; `fn` may reorder `lfc` in place.
+ */
+export function forEachLfcColumn(pairs: ScalePairs, pseudocounts: number, fn: (g: number, lfc: Float64Array) => void, block = 32): void {
   const { scale1, scale2, n, nGenes } = pairs;
-  for (let i = 0; i < n; i++) out[i] = Math.log2(scale1[i * nGenes + g]! + pseudocounts) - Math.log2(scale2[i * nGenes + g]! + pseudocounts);
-  return out;
+  const buf = new Float64Array(Math.min(block, nGenes) * n);
+  for (let g0 = 0; g0 < nGenes; g0 += block) {
+    const w = Math.min(block, nGenes - g0);
+    for (let i = 0; i < n; i++) {
+      const o = i * nGenes + g0;
+      for (let j = 0; j < w; j++) buf[j * n + i] = Math.log2(scale1[o + j]! + pseudocounts) - Math.log2(scale2[o + j]! + pseudocounts);
+    }
+    for (let j = 0; j < w; j++) fn(g0 + j, buf.subarray(j * n, (j + 1) * n));
+  }
 }
 
 /**
@@ -44,10 +55,15 @@ export function intervalColumns(level: number): { min: `lfc_confidence_interval_
 
 /** Per-gene summaries of the LFC draws: mean, median, population sd, min, max, HPD bounds. */
 export interface LfcSummary {
+  /** Mean per gene. */
   mean: Float64Array;
+  /** Median per gene (NumPy's: mean of the two middle draws for even counts). */
   median: Float64Array;
+  /** Population standard deviation per gene. */
   std: Float64Array;
+  /** Smallest draw per gene. */
   min: Float64Array;
+  /** Largest draw per gene. */
   max: Float64Array;
   /** Column name → per-gene bound, for each requested level. */
   intervals: Map<string, Float64Array>;
@@ -63,21 +79,31 @@ export function summariseLfc(pairs: ScalePairs, pseudocounts: number, levels: re
     out.intervals.set(c.names.min, c.lo);
     out.intervals.set(c.names.max, c.hi);
   }
-  const col = new Float64Array(pairs.n);
-  for (let g = 0; g < G; g++) {
-    lfcColumn(pairs, g, pseudocounts, col);
+  forEachLfcColumn(pairs, pseudocounts, (g, col) => {
+    const n = col.length;
     let s = 0;
-    for (let i = 0; i < pairs.n; i++) s += col[i]!;
-    const mean = s / pairs.n;
+    for (let i = 0; i < n; i++) s += col[i]!;
+    const mean = s / n;
     let ss = 0;
-    for (let i = 0; i < pairs.n; i++) ss += (col[i]! - mean) ** 2;
-    col.sort();
+    let min = Infinity;
+    let max = -Infinity;
+    for (let i = 0; i < n; i++) {
+      const v = col[i]!;
+      ss += (v - mean) ** 2;
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
     out.mean[g] = mean;
-    out.std[g] = Math.sqrt(ss / pairs.n);
-    out.median[g] = sortedQuantile(col, 0.5);
-    out.min[g] = col[0]!;
-    out.max[g] = col[pairs.n - 1]!;
+    out.std[g] = Math.sqrt(ss / n);
+    out.min[g] = min;
+    out.max[g] = max;
+    if (cols.length === 0) {
+      out.median[g] = medianInPlace(col);
+      return;
+    }
+    col.sort();
+    out.median[g] = sortedMedian(col);
     for (const c of cols) [c.lo[g], c.hi[g]] = hpdInterval(col, c.level);
-  }
+  });
   return out;
 }

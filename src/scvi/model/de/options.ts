@@ -76,11 +76,17 @@ export interface DifferentialExpressionOptions {
 
 /** Raw-count statistics of both groups (`allStats`). */
 export interface DeRawStats {
+  /** Mean raw count in group 1. */
   raw_mean1: number;
+  /** Mean raw count in group 2. */
   raw_mean2: number;
+  /** Fraction of group 1's cells with a non-zero count. */
   non_zeros_proportion1: number;
+  /** Fraction of group 2's cells with a non-zero count. */
   non_zeros_proportion2: number;
+  /** Mean of count × 1e4 / the cell's total count, in group 1. */
   raw_normalized_mean1: number;
+  /** The same in group 2. */
   raw_normalized_mean2: number;
 }
 
@@ -88,7 +94,9 @@ export interface DeRawStats {
 export interface DeComparison {
   /** `"<group1> vs <group2>"` (`Rest` for one vs rest). */
   comparison: string;
+  /** The tested group. */
   group1: string;
+  /** The reference group, or `Rest`. */
   group2: string;
 }
 
@@ -116,14 +124,21 @@ export interface VanillaDeRecord extends DeRecordBase {
 export interface ChangeDeRecord extends DeRecordBase {
   /** p(|LFC| ≥ δ) per the test mode. */
   proba_de: number;
+  /** 1 − proba_de. */
   proba_not_de: number;
+  /** The offset added to the scales (given, or estimated). */
   pseudocounts: number;
+  /** The |LFC| threshold used (given, or estimated). */
   delta: number;
-  /** Posterior summaries of log2(h1 / h2) (pseudocounts × 1e-3 added). */
+  /** Posterior mean of log2(h1 / h2) (pseudocounts × 1e-3 added to both scales). */
   lfc_mean: number;
+  /** Posterior median of the LFC. */
   lfc_median: number;
+  /** Posterior standard deviation of the LFC (population formula, as NumPy's `std`). */
   lfc_std: number;
+  /** Smallest sampled LFC. */
   lfc_min: number;
+  /** Largest sampled LFC. */
   lfc_max: number;
   /** HPD interval bounds (`credIntervalLvls`) and the FDR call `is_de_fdr_<fdrTarget>`. */
   [column: `lfc_confidence_interval_${string}`]: number;

@@ -8,10 +8,13 @@ import { choiceWithReplacement, type ScaleSamples } from "./scale-sampler.js";
 
 /** Paired draws: row `i` of `scale1` is compared with row `i` of `scale2`. */
 export interface ScalePairs {
+  /** Group 1's draws, row-major `[n, nGenes]`. */
   scale1: Float32Array;
+  /** Group 2's draws, row-major `[n, nGenes]`. */
   scale2: Float32Array;
-  /** Pairs. */
+  /** Number of pairs. */
   n: number;
+  /** Genes per draw. */
   nGenes: number;
 }
 

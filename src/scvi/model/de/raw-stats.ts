@@ -4,6 +4,7 @@
  * @module
  */
 import type { Matrix } from "../../data/matrix/matrix.js";
+import type { DeRawStats } from "./options.js";
 
 const CHUNK = 256;
 
@@ -35,6 +36,7 @@ export function librarySizes(x: Matrix): Float64Array {
 
 /** Per gene, for each group: mean count, fraction of non-zero cells, mean of counts × 1e4 / library. */
 export interface RawCountStats {
+  /** Per gene; the fields mean what {@link DeRawStats}' do. */
   raw_mean1: Float64Array;
   raw_mean2: Float64Array;
   non_zeros_proportion1: Float64Array;

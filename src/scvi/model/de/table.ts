@@ -13,8 +13,9 @@ import type { RawCountStats } from "./raw-stats.js";
 /** Everything computed for one comparison, per gene. */
 export interface ComparisonStats {
   genes: readonly string[];
-  /** Mean sampled scales of each group. */
+  /** Mean sampled scale of group 1, per gene. */
   scale1: Float64Array;
+  /** Mean sampled scale of group 2, per gene. */
   scale2: Float64Array;
   /** The test: vanilla or change mode. */
   test: { mode: "vanilla"; stats: VanillaStats } | { mode: "change"; stats: ChangeStats };
