@@ -16,7 +16,7 @@
  * @module
  */
 export { ready, getBackend, type BackendName } from "./backend/select.js";
-export { setSeed } from "./backend/random.js";
+export { setSeed, nextSeed } from "./backend/random.js";
 export * from "./distributions/index.js";
 export * as ppl from "./ppl/index.js";
 export * as infer from "./infer/index.js";
