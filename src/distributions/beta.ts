@@ -80,7 +80,11 @@ export class Beta extends Distribution {
       const safe = tf.where(inside, x, tf.fill(x.shape, 0.5));
       // (b - 1) log(1 - x), with 0 · log 0 = 0 and log1p accurate near x = 0.
       const log1mx = log1p(tf.neg(safe));
-      const bTerm = tf.mul(tf.sub(b, 1), tf.where(tf.equal(b, 1), tf.zerosLike(log1mx), log1mx));
+      // At x = 1 the log is -Infinity: use 0 there when b = 1 (so 0 · log 0 = 0). Elsewhere the
+      // gradient in b is log(1 - x), also at b = 1.
+      const atOne = tf.greaterEqual(safe, 1);
+      const guarded = tf.where(atOne, tf.where(tf.equal(b, 1), tf.zerosLike(log1mx), log1mx), log1mx);
+      const bTerm = tf.mul(tf.sub(b, 1), guarded);
       const lp = tf.sub(tf.add(xlogy(tf.sub(a, 1), safe), bTerm), logBeta(a, b));
       return tf.where(inside, lp, tf.fill(lp.shape, -Infinity));
     });

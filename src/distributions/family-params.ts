@@ -6,7 +6,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import { broadcastShapes, broadcastTo, formatShape, toTensor, type TensorInput } from "../backend/tensor.js";
+import { broadcastShapes, broadcastTo, customOp, formatShape, toTensor, type TensorInput } from "../backend/tensor.js";
 import type { DistributionOptions } from "./distribution.js";
 
 const TRUSTED = Symbol("scvi-ts.trustedParameters");
@@ -84,12 +84,34 @@ export function asFloat(value: tf.Tensor): tf.Tensor {
   return value.dtype === "float32" ? value : tf.cast(value, "float32");
 }
 
+const xlogyOp = customOp(
+  // Where a = 0 the logarithm is taken of 1 instead, so the value is 0, not 0 · (-Infinity).
+  (a, x) => tf.mul(a!, tf.log(tf.where(tf.equal(a!, 0), tf.onesLike(x!), x!))),
+  (dy, [a, x]) => {
+    const positive = tf.greater(x!, 0);
+    const safeX = tf.where(positive, x!, tf.onesLike(x!));
+    // d/da = log x wherever x > 0 (also at a = 0, where the guard above must not zero it);
+    // at x = 0 it is 0, as torch's subgradient, instead of -Infinity.
+    const da = tf.where(positive, tf.log(safeX), tf.zerosLike(x!));
+    const dx = tf.where(tf.equal(a!, 0), tf.zerosLike(x!), tf.div(a!, safeX));
+    return [reduceGradTo(tf.mul(dy, da), a!.shape), reduceGradTo(tf.mul(dy, dx), x!.shape)];
+  },
+);
+
+/** Sums a broadcast gradient back down to `shape`. */
+function reduceGradTo(g: tf.Tensor, shape: readonly number[]): tf.Tensor {
+  if (tf.util.arraysEqual(g.shape, shape as number[])) return g;
+  const lead = g.rank - shape.length;
+  const axes: number[] = [];
+  for (let i = 0; i < g.rank; i++) if (i < lead || shape[i - lead] === 1) axes.push(i);
+  return tf.reshape(tf.sum(g, axes), shape as number[]);
+}
+
 /**
  * `a · log(x)` with `0 · log(0) = 0` (torch's `xlogy`), for log-densities such as
- * `(α - 1) log x` at `α = 1, x = 0`. The gradient in `a` is `log x`.
+ * `(α - 1) log x` at `α = 1, x = 0`. The gradient in `a` is `log x` for every `x > 0` —
+ * including at `a = 0`, i.e. a concentration of exactly 1 — and 0 at `x = 0`.
  */
 export function xlogy(a: tf.Tensor, x: tf.Tensor): tf.Tensor {
-  // Where a = 0 the logarithm is taken of 1 instead, so neither the value nor a gradient
-  // becomes 0 · (-Infinity) = NaN.
-  return tf.tidy(() => tf.mul(a, tf.log(tf.where(tf.equal(a, 0), tf.onesLike(x), x))));
+  return xlogyOp(a, x);
 }

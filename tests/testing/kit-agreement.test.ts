@@ -8,14 +8,13 @@ import fc from "fast-check";
 import { TraceELBO, TraceMeanFieldELBO } from "../../src/infer/index.js";
 import * as kit from "../../src/testing/index.js";
 
-const awayFromUnitConcentration = kit.arbConjugateCase().filter((c) => !Object.values(c.guideInit).includes(1));
 const run = (p: kit.KitProperty, numRuns: number) => fc.assert(p as fc.IPropertyWithHooks<[kit.ConjugateCase]>, { seed: 42, numRuns });
 
 describe("pairs of estimators", () => {
   it("9. TraceELBO and TraceMeanFieldELBO agree in expectation and expected gradient", () => {
     const a = new TraceELBO({ numParticles: 32, vectorizeParticles: true });
     const b = new TraceMeanFieldELBO({ numParticles: 32, vectorizeParticles: true });
-    run(kit.estimatorsAgree(a, b, { draws: 16, cases: awayFromUnitConcentration }), 3);
+    run(kit.estimatorsAgree(a, b, { draws: 16 }), 3);
   });
 
   it("10. vectorized and looped particles agree (exactly with one particle)", () => {

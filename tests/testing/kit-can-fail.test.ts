@@ -11,7 +11,6 @@ import { logSumExp } from "../../src/infer/importance.js";
 import * as kit from "../../src/testing/index.js";
 import { DriftingLossELBO, noEntropyELBO, noScoreFunctionELBO, unreplayedPlatesELBO, unscaledELBO } from "./biased-estimators.js";
 
-const awayFromUnitConcentration = kit.arbConjugateCase().filter((c) => !Object.values(c.guideInit).includes(1));
 
 /** Asserts the property fails with an InvariantError (not a crash), and returns the message. */
 function expectCaught(property: kit.KitProperty, numRuns = 5): string {
@@ -50,7 +49,7 @@ describe("biased estimators are caught", () => {
     const biased = noScoreFunctionELBO();
     const cases = kit.arbConjugateCase({ families: ["normal-normal"] });
     expect(expectCaught(kit.scoreFunctionGradientUnbiased(biased, { draws: 60, cases }))).toMatch(/score-function gradient/);
-    passes(kit.pathwiseGradientUnbiased(biased, { draws: 40, cases: awayFromUnitConcentration }), 2);
+    passes(kit.pathwiseGradientUnbiased(biased, { draws: 40 }), 2);
   });
 
   it("a model that does not replay the guide's subsample: caught by invariant 7", () => {
@@ -83,7 +82,7 @@ describe("biased estimators are caught", () => {
 
 describe("the suite runner", () => {
   it("passes TraceELBO and names the invariant a biased estimator breaks", () => {
-    const options = { numParticles: 32, vectorizeParticles: true, draws: 16, numRuns: 1, cases: awayFromUnitConcentration };
+    const options = { numParticles: 32, vectorizeParticles: true, draws: 16, numRuns: 1 };
     kit.assertEstimatorProperties((o) => new TraceELBO(o), options);
     expect(() => kit.assertEstimatorProperties(() => noEntropyELBO(), { ...options, numRuns: 3 })).toThrow(/invariant '(exactPosteriorIsTight|gapIsKL|elboBelowEvidence)' failed/);
   });

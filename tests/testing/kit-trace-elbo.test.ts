@@ -2,11 +2,7 @@
  * The kit's invariants hold for TraceELBO, looped and with vectorized particles. Statistical
  * checks use many vectorized particles per estimate so that few estimates give small standard
  * errors (the tolerance is derived from them).
- *
- * Gradient checks exclude guides with a concentration of exactly 1: there the Gamma and Beta
- * log-densities (`xlogy(a − 1, x)` with a guard on `a − 1 = 0`) drop the `log x` term of their
- * gradient with respect to the concentration — a distribution bug the kit found (drop the
- * filter to see it).
+
  */
 import { describe, it } from "vitest";
 import fc from "fast-check";
@@ -16,7 +12,6 @@ import * as kit from "../../src/testing/index.js";
 const factory: kit.EstimatorFactory = (o) => new TraceELBO(o);
 const looped = new TraceELBO();
 const vectorized = new TraceELBO({ numParticles: 32, vectorizeParticles: true });
-const awayFromUnitConcentration = kit.arbConjugateCase().filter((c) => !Object.values(c.guideInit).includes(1));
 const run = (p: kit.KitProperty, numRuns: number) => fc.assert(p as fc.IPropertyWithHooks<[kit.ConjugateCase]>, { seed: 42, numRuns });
 
 describe("TraceELBO satisfies the kit's invariants", () => {
@@ -35,8 +30,8 @@ describe("TraceELBO satisfies the kit's invariants", () => {
   });
 
   it("5. pathwise and score-function gradients are unbiased", () => {
-    run(kit.pathwiseGradientUnbiased(vectorized, { draws: 20, cases: awayFromUnitConcentration }), 4);
-    run(kit.scoreFunctionGradientUnbiased(vectorized, { draws: 20, cases: awayFromUnitConcentration }), 4);
+    run(kit.pathwiseGradientUnbiased(vectorized, { draws: 20 }), 4);
+    run(kit.scoreFunctionGradientUnbiased(vectorized, { draws: 20 }), 4);
   });
 
   it("6. loss, differentiableLoss and SVI.step agree under one seed", () => {
