@@ -327,14 +327,15 @@ export class SCVI extends BaseModelClass<SCVIPyroModule | VAE> {
   }
 
   /**
-   * The negative ELBO per cell (reconstruction loss + KL, one posterior draw), the same
-   * quantity as the history's `elbo_*` metrics: lower is better.
+   * The ELBO per cell, −(reconstruction loss + KL) at one posterior draw, averaged over the
+   * selected cells: the same quantity as the history's `elbo_*` metrics (higher is better), as
+   * scvi-tools' `get_elbo` returns it.
    */
   getElbo(options: CellSelection = {}): number {
     const { rec, kl } = this.elboParts(options);
     let s = 0;
     for (let i = 0; i < rec.length; i++) s += rec[i]! + kl[i]!;
-    return s / rec.length;
+    return -s / rec.length;
   }
 
   /** The mean reconstruction loss per cell, −log p(x | z) at one posterior draw. */

@@ -24,6 +24,11 @@ export interface Callback {
   onTrainEnd?(): void;
 }
 
+/** `max` for ELBO metrics (higher is better), `min` for losses. */
+export function defaultMode(metric: string): "min" | "max" {
+  return metric.startsWith("elbo") ? "max" : "min";
+}
+
 /** Options of {@link EarlyStopping}. */
 export interface EarlyStoppingOptions {
   /** The metric to watch (default `elbo_validation`). */
@@ -32,7 +37,10 @@ export interface EarlyStoppingOptions {
   patience?: number;
   /** The least change that counts as an improvement (default 0). */
   minDelta?: number;
-  /** Whether lower (`min`, default) or higher values are better. */
+  /**
+   * Whether lower (`min`) or higher (`max`) values are better. Default: `max` for ELBO metrics
+   * (`elbo_*`, a bound to maximise), `min` for everything else (losses).
+   */
   mode?: "min" | "max";
 }
 
@@ -59,7 +67,7 @@ export class EarlyStopping implements Callback {
     this.monitor = options.monitor ?? "elbo_validation";
     this.patience = options.patience ?? 45;
     this.minDelta = Math.abs(options.minDelta ?? 0);
-    this.mode = options.mode ?? "min";
+    this.mode = options.mode ?? defaultMode(this.monitor);
     if (!Number.isInteger(this.patience) || this.patience < 1) {
       throw new Error(`EarlyStopping: patience must be a positive integer, got ${options.patience}`);
     }

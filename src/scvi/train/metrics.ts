@@ -2,9 +2,11 @@
  * Epoch metrics of the training plans: per-cell averages of the ELBO parts, accumulated over
  * the minibatches of one epoch, as scvi-tools' `ElboMetric` does.
  *
- * `elbo_<mode>` is the negative ELBO per cell (reconstruction loss + local KL + global KL / n),
- * the quantity scvi-tools logs under that name: lower is better. The same meaning holds for
- * both module paths and for `getElbo`.
+ * `elbo_<mode>` is the ELBO per cell, −(reconstruction loss + local KL + global KL / n): the
+ * evidence lower bound itself, so higher is better. One name, one meaning: the same quantity
+ * as the models' `getElbo`, on both module paths. (scvi-tools logs the negative of this under
+ * the same name; here the losses keep loss names: `reconstruction_loss_*`, `kl_*`,
+ * `train_loss`, `validation_loss`.)
  *
  * @module
  */
@@ -52,8 +54,9 @@ export class EpochMetrics {
   }
 
   /**
-   * The epoch's metrics with the `_<mode>` suffix: `elbo`, `reconstruction_loss`, `kl_local`,
-   * `kl_global` (per-cell averages; `kl_global` averaged over steps), and the mean step loss as
+   * The epoch's metrics with the `_<mode>` suffix: `elbo` (the per-cell ELBO, higher is better),
+   * `reconstruction_loss`, `kl_local`, `kl_global` (per-cell averages of the losses;
+   * `kl_global` averaged over steps), and the mean step loss as
    * `train_loss` (train) or `validation_loss` (validation).
    *
    * @param nTotal cells in the whole split, dividing the global KL inside `elbo`.
@@ -65,7 +68,7 @@ export class EpochMetrics {
     const klGlobal = this.klGlobalSum / this.steps;
     const n = nTotal < 1 ? 1 : nTotal;
     const out: Record<string, number> = {
-      [`elbo_${mode}`]: rec + klLocal + klGlobal / n,
+      [`elbo_${mode}`]: -(rec + klLocal + klGlobal / n),
       [`reconstruction_loss_${mode}`]: rec,
       [`kl_local_${mode}`]: klLocal,
       [`kl_global_${mode}`]: klGlobal,

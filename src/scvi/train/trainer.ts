@@ -27,7 +27,7 @@ export interface TrainerOptions {
   earlyStoppingPatience?: number;
   /** Least improvement (default 0). */
   earlyStoppingMinDelta?: number;
-  /** `min` (default) or `max`. */
+  /** `min` or `max` (default: `max` for `elbo_*` metrics, `min` for losses). */
   earlyStoppingMode?: "min" | "max";
   /** Show progress (default true). */
   enableProgressBar?: boolean;

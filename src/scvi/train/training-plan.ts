@@ -11,6 +11,7 @@ import type { Optimizer } from "../../infer/optim/optimizer.js";
 import type { BaseModuleClass, TensorDict } from "../module/base/base-module.js";
 import type { LossOutput } from "../module/base/loss-output.js";
 import { BaseTrainingPlan, type BasePlanOptions } from "./base-plan.js";
+import { defaultMode } from "./callbacks.js";
 import { NonFiniteLossError } from "./errors.js";
 import type { StepMetrics } from "./metrics.js";
 
@@ -99,7 +100,7 @@ export class TrainingPlan extends BaseTrainingPlan {
           threshold: options.lrThreshold ?? DEFAULTS.lrThreshold,
           thresholdMode: "abs",
           minLr: options.lrMin ?? DEFAULTS.lrMin,
-          mode: "min",
+          mode: defaultMode(options.lrSchedulerMetric ?? DEFAULTS.lrSchedulerMetric),
         })
       : undefined;
     this.variables = plainModule.parameters();

@@ -40,14 +40,16 @@ describe.each([
     expect(epochs).toBe(25);
     const elbo = history.elbo_train!;
     expect(elbo).toHaveLength(25);
-    expect(elbo[24]!).toBeLessThan(elbo[0]! - 2);
+    // The ELBO (higher is better) rises; the loss falls.
+    expect(elbo[24]!).toBeGreaterThan(elbo[0]! + 2);
+    expect(history.train_loss![24]!).toBeLessThan(history.train_loss![0]!);
     for (const key of ["elbo_validation", "reconstruction_loss_validation", "kl_local_validation", "kl_global_validation", "reconstruction_loss_train", "kl_local_train", "kl_weight", "train_loss"]) {
       expect(history[key], key).toHaveLength(25);
       expect(history[key]!.every(Number.isFinite), key).toBe(true);
     }
     const last = 24;
     expect(history.elbo_validation![last]!).toBeCloseTo(
-      history.reconstruction_loss_validation![last]! + history.kl_local_validation![last]! + history.kl_global_validation![last]! / valRows.length,
+      -(history.reconstruction_loss_validation![last]! + history.kl_local_validation![last]! + history.kl_global_validation![last]! / valRows.length),
       4,
     );
     // Per-cell: the reconstruction of 8 Gaussian genes with unit-ish noise is O(10), not O(nCells).
@@ -55,7 +57,7 @@ describe.each([
     plan.module.dispose();
   });
 
-  it("stops early on a plateau", () => {
+  it("stops early on a plateau (maximising the ELBO by default)", () => {
     const plan = makePlan();
     // No improvement can beat a huge minDelta, so training stops after `patience` checks.
     const trainer = new Trainer({ maxEpochs: 50, enableProgressBar: false, earlyStopping: true, earlyStoppingPatience: 3, earlyStoppingMinDelta: 1e9 });
@@ -148,5 +150,26 @@ describe("the NaN guard", () => {
     expect(() => new Trainer({ maxEpochs: 2, enableProgressBar: false }).fit(plan, probe)).toThrow(/epoch 0, step 2.*guide site 'z'/s);
     expect(Array.from(module.decoder.net.weight.dataSync())).toEqual(Array.from(before!));
     module.dispose();
+  });
+});
+
+describe("EarlyStopping", () => {
+  it("maximises ELBO metrics and minimises losses by default, with patience counted in checks", async () => {
+    const { EarlyStopping } = await import("../../../src/scvi/train/callbacks.js");
+    const onElbo = new EarlyStopping({ patience: 2 });
+    onElbo.onTrainStart();
+    const seq = [-10, -9, -9.5, -9.2];
+    const results = seq.map((v, epoch) => onElbo.onEpochEnd({ epoch, metrics: { elbo_validation: v }, history: {} }));
+    expect(onElbo.mode).toBe("max");
+    expect(results).toEqual([undefined, undefined, undefined, "stop"]);
+    expect(onElbo.best).toBe(-9);
+    const onLoss = new EarlyStopping({ monitor: "validation_loss", patience: 1 });
+    onLoss.onTrainStart();
+    expect(onLoss.mode).toBe("min");
+    expect(onLoss.onEpochEnd({ epoch: 0, metrics: { validation_loss: 3 }, history: {} })).toBeUndefined();
+    expect(onLoss.onEpochEnd({ epoch: 1, metrics: { validation_loss: 2 }, history: {} })).toBeUndefined();
+    expect(onLoss.onEpochEnd({ epoch: 2, metrics: { validation_loss: 2.5 }, history: {} })).toBe("stop");
+    expect(onLoss.onEpochEnd({ epoch: 3, metrics: {}, history: {} })).toBeUndefined();
+    expect(onLoss.onEpochEnd({ epoch: 4, metrics: { validation_loss: Number.NaN }, history: {} })).toBe("stop");
   });
 });
