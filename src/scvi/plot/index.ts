@@ -1,0 +1,5 @@
+/**
+ * Plots as dependency-free SVG text.
+ * @module
+ */
+export { lossSvg, type LossSvgOptions } from "./loss-svg.js";
