@@ -17,7 +17,7 @@ import { REGISTRY_KEYS, type JsonObject } from "../data/manager/registry.js";
 import { AmortizedLDAPyroModule, type DirichletPrior } from "../module/amortized-lda.js";
 import { PyroTrainingPlan } from "../train/pyro-training-plan.js";
 import type { FitResult } from "../train/trainer.js";
-import { BaseModelClass, type TrainingPlanClass, type TrainOptions } from "./base/base-model.js";
+import { BaseModelClass, type CellSelection, type TrainingPlanClass, type TrainOptions } from "./base/base-model.js";
 import type { PlainMatrix } from "./base/plain-data.js";
 
 /** Options of the {@link AmortizedLDA} constructor (scvi-tools' defaults). */
@@ -30,16 +30,6 @@ export interface AmortizedLDAOptions {
   cellTopicPrior?: DirichletPrior | null;
   /** Dirichlet prior of the topic-feature distributions: a number or one per gene (default 1/nTopics). */
   topicFeaturePrior?: DirichletPrior | null;
-}
-
-/** Which cells a post-inference method reads. */
-export interface CellSelection {
-  /** Data with the model's genes (default: the registered data). */
-  adata?: AnnData;
-  /** Positions of the cells (default: all). */
-  indices?: ArrayLike<number>;
-  /** Cells per minibatch (default 128). */
-  batchSize?: number;
 }
 
 /** Options of the Monte Carlo posterior summaries. */
@@ -201,16 +191,6 @@ export class AmortizedLDA extends BaseModelClass<AmortizedLDAPyroModule> {
       }
     });
     return { elbo, counts };
-  }
-
-  /** The manager of `adata`: the registered one, this class's registration of it, or a transfer. */
-  private managerOf(adata: AnnData | undefined): AnnDataManager {
-    if (adata === undefined || adata === this.adata) return this.adataManager;
-    try {
-      return BaseModelClass.managerFor(adata, this.constructor.name);
-    } catch {
-      return this.adataManager.transferFields(adata);
-    }
   }
 
   private loaderFor(sel: CellSelection): { loader: AnnDataLoader; manager: AnnDataManager } {

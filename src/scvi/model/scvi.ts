@@ -20,7 +20,7 @@ import { SCVIPyroModule } from "../module/scvi-pyro.js";
 import { VAE, normalKl } from "../module/vae.js";
 import { PyroTrainingPlan } from "../train/pyro-training-plan.js";
 import { TrainingPlan } from "../train/training-plan.js";
-import { BaseModelClass, type TrainOptions, type TrainingPlanClass } from "./base/base-model.js";
+import { BaseModelClass, type CellSelection, type TrainOptions, type TrainingPlanClass } from "./base/base-model.js";
 import type { PlainMatrix } from "./base/plain-data.js";
 import { catsPerCov, initLibrarySize, scviFields, setupArgsToJson, type ScviSetupArgs } from "./scvi-setup.js";
 import { differentialExpression, type DeResult, type DifferentialExpressionOptions } from "./de/index.js";
@@ -45,16 +45,6 @@ export interface SCVIOptions {
   useObservedLibSize?: boolean;
   /** `pyro` (model and guide functions, default) or `vae` (the plain module). */
   moduleType?: "pyro" | "vae";
-}
-
-/** Which cells a method works on: another AnnData (set up by transfer) and/or a subset. */
-export interface CellSelection {
-  /** Data to use instead of the registered data (same genes; set up from the saved registry). */
-  adata?: AnnData;
-  /** Cell indices (default all). */
-  indices?: ArrayLike<number>;
-  /** Minibatch size (default 128). */
-  batchSize?: number;
 }
 
 /** Options of {@link SCVI.getNormalizedExpression}. */
@@ -158,16 +148,6 @@ export class SCVI extends BaseModelClass<SCVIPyroModule | VAE> {
   override train(options: TrainOptions = {}) {
     const planOptions = this.module instanceof SCVIPyroModule ? { eps: 0.01, weightDecay: 1e-6, minKlWeight: 0, ...options.planOptions } : options.planOptions;
     return super.train({ ...options, planOptions });
-  }
-
-  /** The manager for `adata` (the registered one, or a transfer of the saved registry). */
-  protected managerOf(adata: AnnData | undefined): AnnDataManager {
-    if (adata === undefined || adata === this.adata) return this.adataManager;
-    try {
-      return BaseModelClass.managerFor(adata, this.constructor.name);
-    } catch {
-      return this.adataManager.transferFields(adata);
-    }
   }
 
   /**

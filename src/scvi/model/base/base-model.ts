@@ -66,6 +66,16 @@ export function defaultMaxEpochs(nCells: number): number {
   return Math.min(Math.round((20000 / nCells) * 400), 400);
 }
 
+/** Which cells a post-inference method reads. */
+export interface CellSelection {
+  /** Data with the model's genes (default: the registered data), set up by transfer if needed. */
+  adata?: AnnData;
+  /** Positions of the cells (default: all). */
+  indices?: ArrayLike<number>;
+  /** Cells per minibatch (default 128). */
+  batchSize?: number;
+}
+
 /** A training-plan class: constructed with the module and the plan options. */
 export type TrainingPlanClass = new (module: never, options: Record<string, unknown>) => BaseTrainingPlan;
 
@@ -163,6 +173,16 @@ export abstract class BaseModelClass<M extends Module = Module> {
       throw new Error(`${className}: this AnnData is not set up; call ${className}.setupAnndata(adata, { ... }) first`);
     }
     return manager;
+  }
+
+  /**
+   * The manager of `adata`: the registered one (default), this class's own registration of
+   * `adata`, or a transfer of the saved registry onto it (same genes, same category codes).
+   */
+  protected managerOf(adata: AnnData | undefined): AnnDataManager {
+    if (adata === undefined || adata === this.adata) return this.adataManager;
+    const own = managers.get(adata)?.get(this.constructor.name);
+    return own ?? this.adataManager.transferFields(adata);
   }
 
   /**
