@@ -103,12 +103,12 @@ export async function runTrain(args: ParsedArgs, io: CliIo): Promise<void> {
   adata.layers.set("scvi_normalized", new DenseMatrix(normalized.shape, normalized.data));
   await model.save(out, { overwrite, saveAnndata: true });
   await writeFile(path.join(out, "history.csv"), historyToCsv(model.history));
-  await writeFile(path.join(out, "loss.svg"), lossSvg(model.history, { title: `scVI on ${path.basename(input)}: negative ELBO per cell` }));
+  await writeFile(path.join(out, "loss.svg"), lossSvg(model.history, { title: `scVI on ${path.basename(input)}: ELBO per cell` }));
   const last = (name: string) => model.history[name]?.filter(Number.isFinite).at(-1);
   const elbo = last("elbo_train");
   const val = last("elbo_validation");
   io.out(
-    `Final ELBO (negative, per cell): train ${elbo?.toFixed(2) ?? "n/a"}, validation ${val?.toFixed(2) ?? "n/a"}.\n` +
+    `Final ELBO per cell: train ${elbo?.toFixed(2) ?? "n/a"}, validation ${val?.toFixed(2) ?? "n/a"}.\n` +
       `Wrote ${out}/: model.json, weights.bin, adata.h5ad (obsm X_scVI, layers scvi_normalized), history.csv, loss.svg\n`,
   );
 }

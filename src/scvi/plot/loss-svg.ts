@@ -10,9 +10,13 @@ import type { History } from "../train/history.js";
 export interface LossSvgOptions {
   /** History metrics to draw (default `elbo_train` and `elbo_validation`, those present). */
   metrics?: string[];
-  /** Title at the top (default "Negative ELBO per cell"). */
+  /** Title at the top (default "ELBO per cell"). */
   title?: string;
-  /** `log` or `linear` y axis; `auto` (default) takes log when all values are positive and span over 20×. */
+  /**
+   * `log` or `linear` y axis; `auto` (default) takes log when all values have one sign and
+   * their magnitudes span over 20×. For negative values (an ELBO) the log axis is of the
+   * magnitude, flipped so that higher values stay on top.
+   */
   yScale?: "auto" | "log" | "linear";
   /** Width in pixels (default 640). */
   width?: number;
@@ -41,7 +45,7 @@ function niceTicks(lo: number, hi: number, target = 6): number[] {
 function formatTick(v: number): string {
   if (v === 0) return "0";
   const a = Math.abs(v);
-  if (a >= 1e5 || a < 1e-3) return v.toExponential(1).replace("e+", "e");
+  if (a >= 1e5 || a < 1e-3) return v.toExponential(1).replace(".0e", "e").replace("e+", "e");
   return Number(v.toPrecision(4)).toString();
 }
 
@@ -74,9 +78,12 @@ export function lossSvg(history: History, options: LossSvgOptions = {}): string 
   const vMin = Math.min(...all.map((p) => p.v));
   const vMax = Math.max(...all.map((p) => p.v));
   const scale = options.yScale ?? "auto";
-  const log = scale === "log" || (scale === "auto" && vMin > 0 && vMax / vMin > 20);
-  if (log && vMin <= 0) throw new Error(`lossSvg: a log y axis needs positive values (minimum ${vMin})`);
-  const ty = (v: number) => (log ? Math.log10(v) : v);
+  const oneSign = vMin > 0 || vMax < 0;
+  const sign = vMax < 0 ? -1 : 1;
+  const span = oneSign ? Math.max(Math.abs(vMin), Math.abs(vMax)) / Math.min(Math.abs(vMin), Math.abs(vMax)) : 0;
+  const log = scale === "log" || (scale === "auto" && oneSign && span > 20);
+  if (log && !oneSign) throw new Error(`lossSvg: a log y axis needs values of one sign, not zero (range ${vMin} to ${vMax})`);
+  const ty = (v: number) => (log ? sign * Math.log10(sign * v) : v);
   let yLo = ty(vMin);
   let yHi = ty(vMax);
   if (yHi === yLo) {
@@ -94,7 +101,7 @@ export function lossSvg(history: History, options: LossSvgOptions = {}): string 
 
   const out: string[] = [];
   out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`);
-  const title = options.title ?? "Negative ELBO per cell";
+  const title = options.title ?? "ELBO per cell";
   out.push(`<title>${escapeXml(title)}</title>`);
   out.push(`<rect x="0" y="0" width="${width}" height="${height}" fill="white"/>`);
   out.push(`<text x="${f(width / 2)}" y="22" text-anchor="middle" font-size="15">${escapeXml(title)}</text>`);
@@ -103,9 +110,10 @@ export function lossSvg(history: History, options: LossSvgOptions = {}): string 
   let yTicks: number[];
   if (log) {
     const candidates: number[] = [];
-    for (let e = Math.floor(yLo); e <= Math.ceil(yHi); e++) for (const m of [1, 2, 5]) candidates.push(m * 10 ** e);
+    const [eLo, eHi] = sign > 0 ? [yLo, yHi] : [-yHi, -yLo];
+    for (let e = Math.floor(eLo); e <= Math.ceil(eHi); e++) for (const m of [1, 2, 5]) candidates.push(sign * m * 10 ** e);
     const inside = candidates.filter((v) => ty(v) >= yLo && ty(v) <= yHi);
-    const decades = inside.filter((v) => Number.isInteger(Math.log10(v)) || Math.abs(Math.log10(v) - Math.round(Math.log10(v))) < 1e-12);
+    const decades = inside.filter((v) => Math.abs(Math.log10(sign * v) - Math.round(Math.log10(sign * v))) < 1e-12);
     yTicks = inside.length > 8 && decades.length >= 2 ? decades : inside;
   } else {
     yTicks = niceTicks(yLo, yHi);
@@ -123,7 +131,7 @@ export function lossSvg(history: History, options: LossSvgOptions = {}): string 
   out.push(`<line x1="${MARGIN.left}" y1="${MARGIN.top}" x2="${MARGIN.left}" y2="${height - MARGIN.bottom}" stroke="black"/>`);
   out.push(`<line x1="${MARGIN.left}" y1="${height - MARGIN.bottom}" x2="${width - MARGIN.right}" y2="${height - MARGIN.bottom}" stroke="black"/>`);
   out.push(`<text x="${f(MARGIN.left + plotW / 2)}" y="${height - 10}" text-anchor="middle">epoch</text>`);
-  const yLabel = log ? "value (log scale)" : "value";
+  const yLabel = log ? (sign > 0 ? "value (log scale)" : "value (log scale of −value)") : "value";
   out.push(`<text transform="translate(16 ${f(MARGIN.top + plotH / 2)}) rotate(-90)" text-anchor="middle">${yLabel}</text>`);
 
   series.forEach((s, i) => {

@@ -22,8 +22,8 @@ function seriesPoints(svg: string, metric: string): [number, number][] {
 
 describe("lossSvg", () => {
   const history = {
-    elbo_train: [900, 700, 650, 630, 620],
-    elbo_validation: [950, Number.NaN, 700, Number.NaN, 660],
+    elbo_train: [-900, -700, -650, -630, -620],
+    elbo_validation: [-950, Number.NaN, -700, Number.NaN, -660],
     kl_weight: [0, 0.25, 0.5, 0.75, 1],
   };
 
@@ -39,10 +39,12 @@ describe("lossSvg", () => {
     // x grows with the epoch; validation epochs 1, 3, 5 sit at the train points' x.
     for (let i = 1; i < 5; i++) expect(train[i]![0]).toBeGreaterThan(train[i - 1]![0]);
     expect(val.map((p) => p[0])).toEqual([train[0]![0], train[2]![0], train[4]![0]]);
-    // Lower loss is drawn lower on the page (larger y), linearly on this range.
-    for (let i = 1; i < 5; i++) expect(train[i]![1]).toBeGreaterThan(train[i - 1]![1]);
+    // A higher ELBO is drawn higher on the page (smaller y), linearly on this range.
+    for (let i = 1; i < 5; i++) expect(train[i]![1]).toBeLessThan(train[i - 1]![1]);
     const slope = (train[1]![1] - train[0]![1]) / (900 - 700);
     expect((train[4]![1] - train[0]![1]) / (900 - 620)).toBeCloseTo(slope, 1);
+    expect(svg).toContain("value</text>");
+    expect(svg).not.toContain("log scale");
     // Everything inside the canvas.
     for (const [x, y] of [...train, ...val]) {
       expect(x).toBeGreaterThanOrEqual(0);
@@ -66,6 +68,17 @@ describe("lossSvg", () => {
     expect(lossSvg({ elbo_train: [1e6, 1e4] }, { yScale: "linear" })).not.toContain("log scale");
   });
 
+  it("draws a negative ELBO spanning decades on a flipped log axis of its magnitude, higher on top", () => {
+    const svg = lossSvg({ elbo_train: [-1e6, -1e4, -2000, -1500] });
+    expectBalancedTags(svg);
+    expect(svg).toContain("value (log scale of −value)");
+    const p = seriesPoints(svg, "elbo_train");
+    for (let i = 1; i < 4; i++) expect(p[i]![1]).toBeLessThan(p[i - 1]![1]);
+    const perDecade = (p[0]![1] - p[1]![1]) / 2;
+    expect(p[1]![1] - p[2]![1]).toBeCloseTo(perDecade * Math.log10(1e4 / 2000), 1);
+    for (const tick of ["-1e6", "-1e5", "-10000"]) expect(svg).toContain(`>${tick}</text>`);
+  });
+
   it("draws a single epoch and a constant series without dividing by zero", () => {
     const one = lossSvg({ elbo_train: [123] });
     expectBalancedTags(one);
@@ -80,6 +93,6 @@ describe("lossSvg", () => {
     expect(() => lossSvg(history, { metrics: ["elbo_test"] })).toThrow(/no metric 'elbo_test' \(it has: elbo_train, elbo_validation, kl_weight\)/);
     expect(() => lossSvg({})).toThrow(/nothing to draw/);
     expect(() => lossSvg({ elbo_train: [Number.NaN] })).toThrow(/nothing to draw/);
-    expect(() => lossSvg({ elbo_train: [-1, 5] }, { yScale: "log" })).toThrow(/log y axis needs positive values/);
+    expect(() => lossSvg({ elbo_train: [-1, 5] }, { yScale: "log" })).toThrow(/log y axis needs values of one sign/);
   });
 });
