@@ -156,3 +156,41 @@ describe("scvi-ts latent", () => {
     expect(errorLines(r.stderr)).toEqual([`scvi-ts latent: error: load: no model at '${path.join(dir, "empty")}' (missing model.json)`]);
   });
 });
+
+describe("scvi-ts de", () => {
+  it("writes one CSV row per gene with the model's differential expression for the same seed", async () => {
+    const out = path.join(dir, "de.csv");
+    const r = await runInProcess(["de", path.join(dir, "model"), path.join(dir, "tiny.h5ad"), "--groupby", "cell_type", "--group1", "type0", "--mode", "change", "--seed", "4", "--out", out]);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`Wrote ${N_GENES} rows (change mode, type0 vs rest) to ${out}`);
+    const lines = readFileSync(out, "utf8").trim().split("\n");
+    const header = lines[0]!.split(",");
+    expect(header[0]).toBe("gene");
+    for (const c of ["proba_de", "bayes_factor", "lfc_mean", "is_de_fdr_0.05", "group1", "group2"]) expect(header).toContain(c);
+    expect(lines).toHaveLength(N_GENES + 1);
+
+    const { SCVI } = await import("../../src/scvi/model/scvi.js");
+    const model = await SCVI.load(path.join(dir, "model"), { adata: await readH5ad(path.join(dir, "tiny.h5ad")) });
+    const rows = model.differentialExpression({ groupby: "cell_type", group1: "type0", mode: "change", batchCorrection: false, seed: 4 });
+    model.module.dispose();
+    rows.forEach((row, i) => {
+      const cells = lines[i + 1]!.split(",");
+      expect(cells[0]).toBe(row.gene);
+      expect(cells[header.indexOf("group2")]).toBe("Rest");
+      expect(cells[header.indexOf("is_de_fdr_0.05")]).toBe(String(row["is_de_fdr_0.05"]));
+      for (const c of ["proba_de", "lfc_mean", "scale1"] as const) expect(Number(cells[header.indexOf(c)])).toBeCloseTo(row[c], 6);
+    });
+  });
+
+  it("fails in one line on a missing groupby key or an unknown group", async () => {
+    const base = ["de", path.join(dir, "model"), path.join(dir, "tiny.h5ad"), "--out", path.join(dir, "de-x.csv")];
+    const key = await runInProcess([...base, "--groupby", "celltype", "--group1", "type0"]);
+    expect(key.code).toBe(1);
+    expect(errorLines(key.stderr)).toEqual([`scvi-ts de: error: obs key 'celltype' (--groupby) not found in '${path.join(dir, "tiny.h5ad")}'; available: cell_type, batch`]);
+    const group = await runInProcess([...base, "--groupby", "cell_type", "--group1", "type9"]);
+    expect(group.code).toBe(1);
+    expect(errorLines(group.stderr)).toHaveLength(1);
+    expect(group.stderr).toMatch(/'type9' is not a group of obs\['cell_type'\]; groups: type0, type1, type2/);
+  });
+});

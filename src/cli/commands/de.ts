@@ -6,6 +6,7 @@
 import { writeFile } from "node:fs/promises";
 import { CliError, UsageError } from "../errors.js";
 import { readInput, startBackend, toCsv, type CliIo } from "../io.js";
+import type { DifferentialExpressionOptions } from "../../scvi/model/de/options.js";
 import { choiceOption, flagOption, intOption, numberOption, stringOption, type CommandSpec, type ParsedArgs } from "../options.js";
 
 /** The options of `scvi-ts de`. */
@@ -29,11 +30,6 @@ export const deSpec: CommandSpec = {
   },
 };
 
-/** The model method this command calls (present once the model supports DE). */
-interface DeCapable {
-  differentialExpression(options: Record<string, unknown>): Record<string, unknown>[];
-}
-
 /** Runs `scvi-ts de` on parsed arguments. */
 export async function runDe(args: ParsedArgs, io: CliIo): Promise<void> {
   const modelDir = args.positionals["model-dir"]!;
@@ -55,9 +51,8 @@ export async function runDe(args: ParsedArgs, io: CliIo): Promise<void> {
     throw new CliError(`obs key '${groupby}' (--groupby) not found in '${input}'; available: ${adata.obs.columnNames.filter((c) => !c.startsWith("_scvi_")).join(", ") || "(none)"}`);
   }
   const { SCVI } = await import("../../scvi/model/scvi.js");
-  const model = (await SCVI.load(modelDir, { adata })) as unknown as Partial<DeCapable>;
-  if (typeof model.differentialExpression !== "function") throw new CliError("this build of scvi-ts has no differential expression");
-  const rows = model.differentialExpression({
+  const model = await SCVI.load(modelDir, { adata });
+  const options: DifferentialExpressionOptions = {
     groupby,
     group1,
     ...(group2 !== undefined ? { group2 } : {}),
@@ -66,9 +61,11 @@ export async function runDe(args: ParsedArgs, io: CliIo): Promise<void> {
     batchCorrection: flagOption(args, "batch-correction"),
     ...(fdrTarget !== undefined ? { fdrTarget } : {}),
     seed,
-  });
+  };
+  const rows = model.differentialExpression(options) as unknown as Record<string, unknown>[];
   if (rows.length === 0) throw new CliError("differential expression returned no rows");
-  const header = Object.keys(rows[0]!);
+  // Every column that any row has, in first-seen order (the gene first).
+  const header = [...new Set(rows.flatMap((r) => Object.keys(r)))];
   await writeFile(out, toCsv(header, rows.map((r) => header.map((h) => csvValue(r[h])))));
   io.out(`Wrote ${rows.length} rows (${mode ?? "vanilla"} mode, ${group1} vs ${group2 ?? "rest"}) to ${out}\n`);
 }
