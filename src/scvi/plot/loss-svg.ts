@@ -25,7 +25,7 @@ export interface LossSvgOptions {
 }
 
 const COLORS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b"];
-const MARGIN = { left: 78, right: 20, top: 40, bottom: 50 };
+const MARGIN = { left: 78, right: 20, top: 58, bottom: 50 };
 
 function escapeXml(s: string): string {
   return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
@@ -134,6 +134,7 @@ export function lossSvg(history: History, options: LossSvgOptions = {}): string 
   const yLabel = log ? (sign > 0 ? "value (log scale)" : "value (log scale of −value)") : "value";
   out.push(`<text transform="translate(16 ${f(MARGIN.top + plotH / 2)}) rotate(-90)" text-anchor="middle">${yLabel}</text>`);
 
+  let legendX = MARGIN.left;
   series.forEach((s, i) => {
     const color = COLORS[i % COLORS.length]!;
     const pts = s.points.map((p) => `${f(px(p.epoch))},${f(py(p.v))}`);
@@ -141,10 +142,11 @@ export function lossSvg(history: History, options: LossSvgOptions = {}): string 
     if (pts.length > 1) out.push(`<polyline fill="none" stroke="${color}" stroke-width="1.8" points="${pts.join(" ")}"/>`);
     if (s.points.length <= 60 || pts.length === 1) for (const p of pts) out.push(`<circle cx="${p.split(",")[0]}" cy="${p.split(",")[1]}" r="2.2" fill="${color}"/>`);
     out.push(`</g>`);
-    const ly = MARGIN.top + 8 + i * 18;
-    const lx = width - MARGIN.right - 150;
-    out.push(`<line x1="${lx}" y1="${ly}" x2="${lx + 22}" y2="${ly}" stroke="${color}" stroke-width="2.5"/>`);
-    out.push(`<text x="${lx + 28}" y="${ly}" dominant-baseline="middle">${escapeXml(s.name)}</text>`);
+    // The legend is a row between the title and the plot, so it never hides a curve.
+    const ly = 42;
+    out.push(`<line x1="${legendX}" y1="${ly}" x2="${legendX + 22}" y2="${ly}" stroke="${color}" stroke-width="2.5"/>`);
+    out.push(`<text x="${legendX + 28}" y="${ly}" dominant-baseline="middle">${escapeXml(s.name)}</text>`);
+    legendX += 28 + 7 * s.name.length + 24;
   });
   out.push(`</svg>`);
   return out.join("\n") + "\n";
