@@ -71,3 +71,5 @@ export {
 } from "./module/amortized-lda.js";
 export { BagOfWords, topicMixtureLogProbs, type BagOfWordsOptions } from "./module/bag-of-words.js";
 export { logisticNormalApproximation, logisticNormalMean, type LogisticNormalParams } from "./module/logistic-normal.js";
+export * from "./metrics/index.js";
+export * from "./plot/index.js";
