@@ -12,7 +12,20 @@ import { Distribution, type DistributionOptions } from "./distribution.js";
 import { softplus } from "./special.js";
 
 /** Parameters of a {@link Bernoulli}: exactly one of `probs` and `logits`. */
-export type BernoulliParams = ({ probs: TensorInput; logits?: undefined } | { logits: TensorInput; probs?: undefined }) &
+export type BernoulliParams = (
+  | {
+      /** `P(1)`, in [0, 1]. */
+      probs: TensorInput;
+      /** Give `probs` or `logits`, not both. */
+      logits?: undefined;
+    }
+  | {
+      /** Log-odds of 1: `P(1) = σ(logits)`. */
+      logits: TensorInput;
+      /** Give `probs` or `logits`, not both. */
+      probs?: undefined;
+    }
+) &
   DistributionOptions;
 
 /**

@@ -13,9 +13,22 @@ import { sampleBinomial } from "./samplers/binomial.js";
 import { lgamma, softplus } from "./special.js";
 
 /** Parameters of a {@link Binomial}: `totalCount` (default 1) and exactly one of `probs` and `logits`. */
-export type BinomialParams = { totalCount?: TensorInput } & (
-  | { probs: TensorInput; logits?: undefined }
-  | { logits: TensorInput; probs?: undefined }
+export type BinomialParams = {
+  /** Number of trials, a nonnegative integer (default 1). */
+  totalCount?: TensorInput;
+} & (
+  | {
+      /** Success probability of each trial, in [0, 1]. */
+      probs: TensorInput;
+      /** Give `probs` or `logits`, not both. */
+      logits?: undefined;
+    }
+  | {
+      /** Log-odds of success: `probs = σ(logits)`. */
+      logits: TensorInput;
+      /** Give `probs` or `logits`, not both. */
+      probs?: undefined;
+    }
 ) &
   DistributionOptions;
 

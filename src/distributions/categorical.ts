@@ -22,7 +22,20 @@ import { Distribution, type DistributionOptions } from "./distribution.js";
 import { sampleCategorical } from "./samplers/categorical.js";
 
 /** Parameters of a categorical family: exactly one of `probs` and `logits`, each `[..., K]`. */
-export type CategoricalParams = ({ probs: TensorInput; logits?: undefined } | { logits: TensorInput; probs?: undefined }) &
+export type CategoricalParams = (
+  | {
+      /** Category probabilities over the last dim (normalised on use). */
+      probs: TensorInput;
+      /** Give `probs` or `logits`, not both. */
+      logits?: undefined;
+    }
+  | {
+      /** Unnormalised log-probabilities over the last dim. */
+      logits: TensorInput;
+      /** Give `probs` or `logits`, not both. */
+      probs?: undefined;
+    }
+) &
   DistributionOptions;
 
 /** Converts and validates categorical parameters; shared by `Categorical`, `OneHotCategorical`, `Multinomial`. */

@@ -43,7 +43,10 @@ class Real extends Constraint {
 /** `value > lowerBound`. */
 export class GreaterThan extends Constraint {
   readonly name: string;
-  constructor(readonly lowerBound: number) {
+  constructor(
+    /** The lower bound. */
+    readonly lowerBound: number,
+  ) {
     super();
     this.name = lowerBound === 0 ? "positive" : `greaterThan(${lowerBound})`;
   }
@@ -55,7 +58,10 @@ export class GreaterThan extends Constraint {
 /** `value >= lowerBound`. */
 export class GreaterThanEq extends Constraint {
   readonly name: string;
-  constructor(readonly lowerBound: number) {
+  constructor(
+    /** The lower bound. */
+    readonly lowerBound: number,
+  ) {
     super();
     this.name = lowerBound === 0 ? "nonnegative" : `greaterThanEq(${lowerBound})`;
   }
@@ -67,7 +73,10 @@ export class GreaterThanEq extends Constraint {
 /** `value < upperBound`. */
 export class LessThan extends Constraint {
   readonly name: string;
-  constructor(readonly upperBound: number) {
+  constructor(
+    /** The upper bound. */
+    readonly upperBound: number,
+  ) {
     super();
     this.name = `lessThan(${upperBound})`;
   }
@@ -80,7 +89,9 @@ export class LessThan extends Constraint {
 export class Interval extends Constraint {
   readonly name: string;
   constructor(
+    /** The lower bound. */
     readonly lowerBound: number,
+    /** The upper bound. */
     readonly upperBound: number,
   ) {
     super();
@@ -95,7 +106,9 @@ export class Interval extends Constraint {
 export class HalfOpenInterval extends Constraint {
   readonly name: string;
   constructor(
+    /** The lower bound. */
     readonly lowerBound: number,
+    /** The upper bound. */
     readonly upperBound: number,
   ) {
     super();
@@ -111,7 +124,9 @@ export class IntegerInterval extends Constraint {
   readonly name: string;
   override readonly isDiscrete = true;
   constructor(
+    /** The lower bound. */
     readonly lowerBound: number,
+    /** The upper bound. */
     readonly upperBound: number,
   ) {
     super();
@@ -129,7 +144,10 @@ export class IntegerInterval extends Constraint {
 export class IntegerGreaterThanEq extends Constraint {
   readonly name: string;
   override readonly isDiscrete = true;
-  constructor(readonly lowerBound: number) {
+  constructor(
+    /** The lower bound. */
+    readonly lowerBound: number,
+  ) {
     super();
     this.name =
       lowerBound === 0 ? "nonnegativeInteger" : lowerBound === 1 ? "positiveInteger" : `integerGreaterThanEq(${lowerBound})`;
@@ -179,7 +197,9 @@ export class IndependentConstraint extends Constraint {
   override readonly eventDim: number;
   override readonly isDiscrete: boolean;
   constructor(
+    /** The constraint of each element. */
     readonly base: Constraint,
+    /** How many rightmost dims form one event (checked together). */
     readonly reinterpretedBatchNdims: number,
   ) {
     super();

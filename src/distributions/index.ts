@@ -4,6 +4,7 @@
  * @module
  */
 export { Distribution, setValidateArgs, getValidateArgs, type DistributionOptions } from "./distribution.js";
+export type { TensorInput } from "../backend/tensor.js";
 export * as constraints from "./constraints.js";
 export { Constraint } from "./constraints.js";
 export {

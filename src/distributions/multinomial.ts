@@ -16,7 +16,10 @@ import { sampleMultinomial } from "./samplers/multinomial.js";
 import { lgamma } from "./special.js";
 
 /** Parameters of a {@link Multinomial}: `totalCount` (default 1) and exactly one of `probs` and `logits` (`[..., K]`). */
-export type MultinomialParams = { totalCount?: TensorInput } & CategoricalParams;
+export type MultinomialParams = {
+  /** Number of draws, a nonnegative integer (default 1; may vary over the batch). */
+  totalCount?: TensorInput;
+} & CategoricalParams;
 
 /**
  * The multinomial distribution (torch.distributions semantics): `totalCount` draws (a

@@ -24,10 +24,20 @@ const LOG_2PI = Math.log(2 * Math.PI);
 
 /** One of the three ways to give a multivariate normal's spread (each `[..., n, n]`). */
 export type MultivariateNormalScale =
-  | { scaleTril: TensorInput }
-  | { covarianceMatrix: TensorInput }
-  | { precisionMatrix: TensorInput };
+  | {
+      /** The lower Cholesky factor `L` of the covariance (`Σ = L Lᵀ`). */
+      scaleTril: TensorInput;
+    }
+  | {
+      /** The covariance matrix `Σ` (symmetric positive definite). */
+      covarianceMatrix: TensorInput;
+    }
+  | {
+      /** The precision matrix `Σ⁻¹` (symmetric positive definite). */
+      precisionMatrix: TensorInput;
+    };
 
+/** Which matrix a multivariate normal was given. */
 type Kind = "scaleTril" | "covarianceMatrix" | "precisionMatrix";
 
 /**

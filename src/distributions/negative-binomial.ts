@@ -19,9 +19,42 @@ import { samplePoisson } from "./samplers/poisson.js";
  * `probs` (the success probability in [0, 1)).
  */
 export type NegativeBinomialParams = (
-  | { mu: TensorInput; theta: TensorInput; totalCount?: undefined; logits?: undefined; probs?: undefined }
-  | { totalCount: TensorInput; logits: TensorInput; probs?: undefined; mu?: undefined; theta?: undefined }
-  | { totalCount: TensorInput; probs: TensorInput; logits?: undefined; mu?: undefined; theta?: undefined }
+  | {
+      /** The mean (≥ 0), scvi-tools' parametrisation with `theta`. */
+      mu: TensorInput;
+      /** The inverse dispersion (> 0): variance `mu + mu² / theta`. */
+      theta: TensorInput;
+      /** Only with `logits` or `probs`. */
+      totalCount?: undefined;
+      /** Only with `totalCount`. */
+      logits?: undefined;
+      /** Only with `totalCount`. */
+      probs?: undefined;
+    }
+  | {
+      /** The number of failures until stopping (> 0), Pyro's parametrisation. */
+      totalCount: TensorInput;
+      /** Log-odds of success of each trial. */
+      logits: TensorInput;
+      /** Give `logits` or `probs`, not both. */
+      probs?: undefined;
+      /** Only in the mean-dispersion parametrisation. */
+      mu?: undefined;
+      /** Only in the mean-dispersion parametrisation. */
+      theta?: undefined;
+    }
+  | {
+      /** The number of failures until stopping (> 0), Pyro's parametrisation. */
+      totalCount: TensorInput;
+      /** Success probability of each trial, in [0, 1). */
+      probs: TensorInput;
+      /** Give `logits` or `probs`, not both. */
+      logits?: undefined;
+      /** Only in the mean-dispersion parametrisation. */
+      mu?: undefined;
+      /** Only in the mean-dispersion parametrisation. */
+      theta?: undefined;
+    }
 ) &
   DistributionOptions;
 
@@ -94,7 +127,12 @@ export class NegativeBinomial extends Distribution {
    * The mean `μ` and inverse dispersion `θ` as differentiable tensors, not broadcast (the hot
    * path of `logProb`; a dispersion shared across a batch stays small). Owned by the caller.
    */
-  meanDispersion(): { mu: tf.Tensor; theta: tf.Tensor } {
+  meanDispersion(): {
+    /** The mean. */
+    mu: tf.Tensor;
+    /** The inverse dispersion. */
+    theta: tf.Tensor;
+  } {
     return tf.tidy(() => {
       const theta = tf.clone(this.count);
       let mu: tf.Tensor;

@@ -31,20 +31,49 @@ import {
  */
 export type ZeroInflatedNegativeBinomialParams = (
   | {
+      /** The negative binomial's mean (≥ 0), scvi-tools' parametrisation. */
       mu: TensorInput;
+      /** The inverse dispersion (> 0). */
       theta: TensorInput;
+      /** Log-odds of an extra zero (scvi-tools' `zi_logits`). */
       ziLogits: TensorInput;
+      /** Only in Pyro's parametrisation. */
       totalCount?: undefined;
+      /** Only in Pyro's parametrisation. */
       logits?: undefined;
+      /** Only in Pyro's parametrisation. */
       probs?: undefined;
+      /** Only in Pyro's parametrisation (`ziLogits` is the gate here). */
       gate?: undefined;
+      /** Only in Pyro's parametrisation (`ziLogits` is the gate here). */
       gateLogits?: undefined;
     }
   | ((
-      | { totalCount: TensorInput; logits: TensorInput; probs?: undefined }
-      | { totalCount: TensorInput; probs: TensorInput; logits?: undefined }
+      | {
+          /** The number of failures until stopping (> 0), Pyro's parametrisation. */
+          totalCount: TensorInput;
+          /** Log-odds of success of each trial. */
+          logits: TensorInput;
+          /** Give `logits` or `probs`, not both. */
+          probs?: undefined;
+        }
+      | {
+          /** The number of failures until stopping (> 0), Pyro's parametrisation. */
+          totalCount: TensorInput;
+          /** Success probability of each trial, in [0, 1). */
+          probs: TensorInput;
+          /** Give `logits` or `probs`, not both. */
+          logits?: undefined;
+        }
     ) &
-      GateParams & { mu?: undefined; theta?: undefined; ziLogits?: undefined })
+      GateParams & {
+        /** Only in scvi-tools' parametrisation. */
+        mu?: undefined;
+        /** Only in scvi-tools' parametrisation. */
+        theta?: undefined;
+        /** Only in scvi-tools' parametrisation (the gate is `gate` / `gateLogits` here). */
+        ziLogits?: undefined;
+      })
 ) &
   DistributionOptions;
 

@@ -12,7 +12,19 @@ import { pickParam } from "./discrete-params.js";
 import { log1p, softplus } from "./special.js";
 
 /** The zero-inflation probability, as `gate` in [0, 1] or as `gateLogits` (= logit of the gate). */
-export type GateParams = { gate: TensorInput; gateLogits?: undefined } | { gateLogits: TensorInput; gate?: undefined };
+export type GateParams =
+  | {
+      /** Probability of an extra zero, in [0, 1]. */
+      gate: TensorInput;
+      /** Give `gate` or `gateLogits`, not both. */
+      gateLogits?: undefined;
+    }
+  | {
+      /** Log-odds of an extra zero: `gate = σ(gateLogits)`. */
+      gateLogits: TensorInput;
+      /** Give `gate` or `gateLogits`, not both. */
+      gate?: undefined;
+    };
 
 /** A converted gate parameter. */
 export interface Gate {

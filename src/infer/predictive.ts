@@ -100,6 +100,7 @@ export class Predictive<A extends unknown[]> {
   private readonly options: PredictiveOptions<A>;
 
   constructor(
+    /** The model whose sites are drawn. */
     readonly model: ModelFn<A>,
     options: PredictiveOptions<A> = {},
   ) {

@@ -78,9 +78,13 @@ export class SVI<A extends unknown[]> {
   private validatedOnce = false;
 
   constructor(
+    /** The model. */
     readonly model: ModelFn<A>,
+    /** The guide (the variational distribution), with the model's arguments. */
     readonly guide: ModelFn<A>,
+    /** The optimizer of the unconstrained parameters. */
     readonly optimizer: Optimizer,
+    /** The ELBO estimator whose loss each step minimises. */
     readonly loss: ELBOEstimator,
     options: SVIOptions = {},
   ) {

@@ -10,7 +10,10 @@ import type { Constraint } from "../distributions/constraints.js";
 
 /** A distribution whose `logProb` is a fixed tensor (of its batch shape). */
 export class FactorDistribution extends Distribution {
-  constructor(readonly logFactor: tf.Tensor) {
+  constructor(
+    /** The log-density added to the model (its shape is the batch shape). */
+    readonly logFactor: tf.Tensor,
+  ) {
     super(logFactor.shape, [], { validateArgs: false });
   }
 

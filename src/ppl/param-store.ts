@@ -28,7 +28,15 @@ interface Entry {
 /** A plain-data snapshot of a store, as written by `save` and read by `load`. */
 export interface ParamStoreState {
   /** Unconstrained values per parameter, with their shapes. */
-  readonly params: Record<string, { shape: number[]; values: number[] }>;
+  readonly params: Record<
+    string,
+    {
+      /** The parameter's shape. */
+      shape: number[];
+      /** Its unconstrained values, row-major. */
+      values: number[];
+    }
+  >;
   /** Constraint names per parameter (e.g. `positive`, `interval(0, 1)`). */
   readonly constraints: Record<string, string>;
 }

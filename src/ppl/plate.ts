@@ -28,6 +28,7 @@ export interface PlateOptions {
 /** The handler of an active plate: broadcasts and scales the sites inside it. */
 export class PlateMessenger extends Messenger {
   constructor(
+    /** The plate as sites record it: name, dim, subsample size, full size. */
     readonly frame: PlateFrame,
     private readonly indices: tf.Tensor,
   ) {

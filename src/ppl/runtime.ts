@@ -80,37 +80,56 @@ interface MessageBase {
 
 /** A `sample` site: `fn` is the distribution. */
 export interface SampleMessage extends MessageBase {
+  /** The message kind. */
   readonly type: "sample";
+  /** The site's distribution (plates may replace it with an expanded one). */
   fn: Distribution;
   /** Extra arguments of `fn.sample` (the sample shape). */
-  args: { sampleShape: number[] };
+  args: {
+    /** Independent draws in front of the batch shape (usually `[]`). */
+    sampleShape: number[];
+  };
 }
 
 /** A `param` site: `fn` is the param store's getter. */
 export interface ParamMessage extends MessageBase {
+  /** The message kind. */
   readonly type: "param";
+  /** The param store's getter: creates the param from `args.init` on first use. */
   fn: (name: string, args: ParamArgs) => tf.Tensor;
+  /** The initial value, constraint and event dims. */
   args: ParamArgs;
 }
 
 /** A plate's subsample: `value` holds the indices (int32). */
 export interface PlateMessage extends MessageBase {
+  /** The message kind. */
   readonly type: "plate";
+  /** Draws the subsample indices. */
   fn: (name: string, args: PlateArgs) => tf.Tensor;
+  /** The plate's size and subsample size. */
   args: PlateArgs;
 }
 
 /** Arguments of a plate's subsample draw. */
 export interface PlateArgs {
+  /** The plate's full size. */
   readonly size: number;
+  /** How many members to draw. */
   readonly subsampleSize: number;
 }
 
 /** A `deterministic` site: records a value computed from others; never scored. */
 export interface DeterministicMessage extends MessageBase {
+  /** The message kind. */
   readonly type: "deterministic";
+  /** None: the value is given. */
   fn: null;
-  args: { eventDim: number };
+  /** How the value is shaped. */
+  args: {
+    /** Rightmost dims of the value that form one event. */
+    eventDim: number;
+  };
 }
 
 /** Every message that travels the stack, discriminated by `type`. */

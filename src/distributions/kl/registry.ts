@@ -8,7 +8,9 @@ import type { Distribution } from "../distribution.js";
 
 /** A distribution class, abstract or concrete (matched with `instanceof`). */
 export interface DistributionClass<D extends Distribution = Distribution> {
+  /** The class' prototype (what `instanceof` checks). */
   readonly prototype: D;
+  /** The class' name, for messages. */
   readonly name: string;
 }
 

@@ -23,7 +23,9 @@ export class IndependentTransform extends Transform {
   readonly codomain: Constraint;
 
   constructor(
+    /** The elementwise transform. */
     readonly base: Transform,
+    /** How many more rightmost dims count as one event (their log-dets are summed). */
     readonly reinterpretedBatchNdims: number,
   ) {
     super();

@@ -15,13 +15,17 @@ export const PARTICLE_PLATE = "_particles";
 
 /** A guide trace and the model trace replayed against it. */
 export interface TracePair {
+  /** The guide's trace. */
   readonly guideTrace: Trace;
+  /** The model's trace, replayed against the guide's. */
   readonly modelTrace: Trace;
 }
 
 /** An outer plate that holds the particles of a vectorized estimate. */
 export interface ParticlePlate {
+  /** The number of particles. */
   readonly size: number;
+  /** The plate's batch dim (left of every plate of the model). */
   readonly dim: number;
 }
 

@@ -90,7 +90,7 @@ abstract class AdamBase extends Optimizer {
     }
   }
 
-  /** torch's host step (see {@link AdamBase.adamHost}). */
+  /** torch's host step (see the base class' `adamHost`). */
   protected torchHost(values: Float32Array, grad: Float32Array, state: SlotState, decay: number, shrink: number): void {
     const [b1, b2] = this.betas;
     const bc1 = 1 - b1 ** state.step;

@@ -47,7 +47,17 @@ export interface VariableStateData {
   /** How many updates this variable has received. */
   readonly step: number;
   /** The state tensors (e.g. `expAvg`, `expAvgSq`, `momentumBuffer`) as flat values with shapes. */
-  readonly slots: Readonly<Record<string, { readonly shape: number[]; readonly values: number[] }>>;
+  readonly slots: Readonly<
+    Record<
+      string,
+      {
+        /** The slot's shape. */
+        readonly shape: number[];
+        /** Its values, row-major. */
+        readonly values: number[];
+      }
+    >
+  >;
 }
 
 /** An optimizer's whole state as plain data (JSON-serialisable), for checkpointing. */

@@ -7,7 +7,10 @@ import type { Trace } from "../trace-struct.js";
 
 /** The handler behind {@link replay}. */
 export class ReplayMessenger extends Messenger {
-  constructor(readonly trace: Trace) {
+  constructor(
+    /** The trace whose values are replayed. */
+    readonly trace: Trace,
+  ) {
     super();
   }
 

@@ -7,7 +7,10 @@ import { Messenger, type Message } from "../runtime.js";
 
 /** The handler behind {@link scale}. */
 export class ScaleMessenger extends Messenger {
-  constructor(readonly factor: number) {
+  constructor(
+    /** The multiplier of every site's log-density (finite, ≥ 0). */
+    readonly factor: number,
+  ) {
     super();
     if (!Number.isFinite(factor) || factor < 0) {
       throw new Error(`scale: factor must be a finite number >= 0, got ${factor}`);
@@ -42,7 +45,10 @@ export function combineMasks(a: tf.Tensor | boolean | null, b: tf.Tensor | boole
 
 /** The handler behind {@link mask}. */
 export class MaskMessenger extends Messenger {
-  constructor(readonly maskValue: tf.Tensor | boolean) {
+  constructor(
+    /** The mask: a boolean, or a boolean tensor broadcast to each site's batch shape. */
+    readonly maskValue: tf.Tensor | boolean,
+  ) {
     super();
   }
 

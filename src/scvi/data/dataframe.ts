@@ -20,20 +20,27 @@ export type NumericDtype =
 
 /** Numbers (NaN for missing). `dtype` is the on-disk type; values are always float64 here. */
 export interface NumericColumn {
+  /** The column kind. */
   readonly kind: "numeric";
+  /** The dtype it has on disk. */
   readonly dtype: NumericDtype;
+  /** The values, one per row. */
   readonly values: Float64Array;
 }
 
 /** True / false values, stored 0 / 1. */
 export interface BooleanColumn {
+  /** The column kind. */
   readonly kind: "boolean";
+  /** 1 for true, 0 for false, one per row. */
   readonly values: Uint8Array;
 }
 
 /** Free text, one string per row. */
 export interface StringColumn {
+  /** The column kind. */
   readonly kind: "string";
+  /** The strings, one per row. */
   readonly values: readonly string[];
 }
 
@@ -42,9 +49,13 @@ export interface StringColumn {
  * when `codes[i] === -1`.
  */
 export interface CategoricalColumn {
+  /** The column kind. */
   readonly kind: "categorical";
+  /** The categories, in code order. */
   readonly categories: readonly string[];
+  /** Each row's category code (-1: missing). */
   readonly codes: Int32Array;
+  /** Whether the categories are ordered. */
   readonly ordered: boolean;
 }
 

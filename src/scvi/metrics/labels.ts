@@ -8,7 +8,12 @@
 export type Labels = ArrayLike<string | number>;
 
 /** Codes `0..nClasses-1` in order of first appearance, and the distinct labels. */
-export function encodeLabels(labels: Labels): { codes: Int32Array; classes: (string | number)[] } {
+export function encodeLabels(labels: Labels): {
+  /** Each item's class index into `classes`. */
+  codes: Int32Array;
+  /** The distinct labels, in index order. */
+  classes: (string | number)[];
+} {
   const lookup = new Map<string | number, number>();
   const classes: (string | number)[] = [];
   const codes = new Int32Array(labels.length);

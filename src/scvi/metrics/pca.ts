@@ -14,7 +14,15 @@ import { truncatedSvd } from "./svd.js";
  * `log1p(x / rowTotal × targetSum)` per entry as a dense row-major float64 matrix (scanpy's
  * `normalize_total(target_sum)` then `log1p`). Cells without counts stay zero.
  */
-export function logNormalize(counts: Matrix | RowMatrix, targetSum = 1e4): { shape: [number, number]; data: Float64Array } {
+export function logNormalize(
+  counts: Matrix | RowMatrix,
+  targetSum = 1e4,
+): {
+  /** `[cells, genes]`. */
+  shape: [number, number];
+  /** `log1p` of the normalized counts, row-major. */
+  data: Float64Array;
+} {
   const [n, p] = counts.shape;
   let dense: ArrayLike<number>;
   if ("rows" in counts && typeof counts.rows === "function") {

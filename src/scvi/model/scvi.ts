@@ -154,7 +154,16 @@ export class SCVI extends BaseModelClass<SCVIPyroModule | VAE> {
    * Runs `fn` on each minibatch of the selected cells (in order), in eval mode, inside a tidy
    * scope, and stitches the per-cell rows it returns into one matrix.
    */
-  protected mapCells(sel: CellSelection, nCols: number, fn: (tensors: TensorDict) => tf.Tensor): { data: Float32Array; rows: Int32Array } {
+  protected mapCells(
+    sel: CellSelection,
+    nCols: number,
+    fn: (tensors: TensorDict) => tf.Tensor,
+  ): {
+    /** The stitched rows, row-major (`nCols` values per cell). */
+    data: Float32Array;
+    /** The cells, in row order. */
+    rows: Int32Array;
+  } {
     const manager = this.managerOf(sel.adata);
     const n = manager.adata!.nObs;
     const indices = sel.indices ? Int32Array.from(sel.indices) : Int32Array.from({ length: n }, (_, i) => i);
@@ -221,7 +230,15 @@ export class SCVI extends BaseModelClass<SCVIPyroModule | VAE> {
   }
 
   /** Draws `nSamples` latent z (transformed) and libraries for a minibatch. */
-  protected posteriorDraws(inputs: ScviInputs, nSamples: number): { z: tf.Tensor; library: tf.Tensor } {
+  protected posteriorDraws(
+    inputs: ScviInputs,
+    nSamples: number,
+  ): {
+    /** Latent draws (transformed), `[nSamples, n, nLatent]`. */
+    z: tf.Tensor;
+    /** Log library sizes, `[nSamples, n, 1]`. */
+    library: tf.Tensor;
+  } {
     const enc = this.core.encode(inputs);
     const draw = (m: tf.Tensor, v: tf.Tensor) => tf.add(m, tf.mul(tf.sqrt(v), tf.randomNormal([nSamples, ...m.shape], 0, 1, "float32", nextSeed())));
     const z = this.core.transformLatent(draw(enc.qzm, enc.qzv));

@@ -175,7 +175,12 @@ export class AmortizedLDAPyroModule extends PyroBaseModuleClass<AmortizedLDAArgs
    * from the current param store (created there, at the logistic-normal approximation of a
    * flat Dirichlet, on first use).
    */
-  topicFeaturePosterior(): { mu: tf.Tensor; sigma: tf.Tensor } {
+  topicFeaturePosterior(): {
+    /** The variational mean of the topic-feature logits, `[K, G]`. */
+    mu: tf.Tensor;
+    /** Their variational standard deviation (positive), `[K, G]`. */
+    sigma: tf.Tensor;
+  } {
     const k = this.nTopics;
     const init = this.topicFeatureInit;
     const mu = param(AMORTIZED_LDA_SITES.topicFeatureMu, () => tf.tile(tf.tensor2d(init.mu, [1, this.nInput], "float32"), [k, 1]));
@@ -186,7 +191,12 @@ export class AmortizedLDAPyroModule extends PyroBaseModuleClass<AmortizedLDAArgs
   }
 
   /** The encoder's q(θ | x): mean and standard deviation of the cell-topic logits, `[n, K]`. */
-  encodeCellTopic(x: tf.Tensor): { qm: tf.Tensor; qs: tf.Tensor } {
+  encodeCellTopic(x: tf.Tensor): {
+    /** The mean of the cell-topic logits under q(θ | x), `[n, K]`. */
+    qm: tf.Tensor;
+    /** Their standard deviation (positive), `[n, K]`. */
+    qs: tf.Tensor;
+  } {
     return tf.tidy(() => {
       const n = x.shape[0]!;
       // The encoder's own reparameterised draw is not used: give it zero noise instead of spending a seed.

@@ -38,8 +38,9 @@ export interface ScviEncoding {
   qzm: tf.Tensor;
   /** Variance of q(z | x). */
   qzv: tf.Tensor;
-  /** Mean and variance of q(l | x) when the library is learned. */
+  /** Mean of q(l | x) when the library is learned, `[n, 1]`. */
   qlm?: tf.Tensor;
+  /** Variance of q(l | x) when the library is learned, `[n, 1]`. */
   qlv?: tf.Tensor;
   /** The observed log library size, `[n, 1]`, when it is observed. */
   observedLibrary?: tf.Tensor;
@@ -147,7 +148,12 @@ export class ScviCore extends Module {
   }
 
   /** Mean and variance of the log-library prior of each cell's batch, `[n, 1]` each. */
-  libraryPrior(batchIndex: tf.Tensor): { mean: tf.Tensor; variance: tf.Tensor } {
+  libraryPrior(batchIndex: tf.Tensor): {
+    /** The prior mean of the log library size of each cell's batch, `[n, 1]`. */
+    mean: tf.Tensor;
+    /** Its prior variance, `[n, 1]`. */
+    variance: tf.Tensor;
+  } {
     if (!this.libraryLogMeans || !this.libraryLogVars) throw new Error("scVI: the library size is observed; it has no prior");
     const nBatch = this.libraryLogMeans.shape[0]!;
     const oneHot = tf.oneHot(tf.cast(tf.reshape(batchIndex, [-1]), "int32"), nBatch).toFloat();

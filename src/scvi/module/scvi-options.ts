@@ -51,7 +51,9 @@ export interface ScviModuleOptions {
 
 /** The options with every default filled in. */
 export type ResolvedScviOptions = Required<Omit<ScviModuleOptions, "libraryLogMeans" | "libraryLogVars">> & {
+  /** Per-batch means of the log library size (learned library only). */
   libraryLogMeans: readonly number[] | undefined;
+  /** Per-batch variances of the log library size (learned library only). */
   libraryLogVars: readonly number[] | undefined;
 };
 

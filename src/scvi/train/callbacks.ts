@@ -50,9 +50,13 @@ export interface EarlyStoppingOptions {
  * when it is not finite. Epochs without the metric (no validation that epoch) are not checks.
  */
 export class EarlyStopping implements Callback {
+  /** The watched metric. */
   readonly monitor: string;
+  /** Checks without improvement before stopping. */
   readonly patience: number;
+  /** The least change that counts as an improvement (absolute). */
   readonly minDelta: number;
+  /** Whether the metric should go down (`min`) or up (`max`). */
   readonly mode: "min" | "max";
   /** The best value seen. */
   best = Number.NaN;

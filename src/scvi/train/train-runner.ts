@@ -11,8 +11,11 @@ import type { FitResult, Trainer } from "./trainer.js";
 /** Runs a plan over a splitter's loaders with a trainer. */
 export class TrainRunner {
   constructor(
+    /** The training plan (either module path). */
     readonly plan: BaseTrainingPlan,
+    /** The train / validation / test split and its loaders. */
     readonly splitter: DataSplitter,
+    /** The loop. */
     readonly trainer: Trainer,
   ) {}
 

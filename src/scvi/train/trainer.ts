@@ -54,6 +54,7 @@ export type BatchSource = Iterable<TensorDict>;
 
 /** Runs training plans over data loaders. */
 export class Trainer {
+  /** The options it was built with. */
   readonly options: Readonly<TrainerOptions>;
   /** The early-stopping callback, when enabled. */
   readonly earlyStopping: EarlyStopping | undefined;

@@ -11,10 +11,13 @@ import { buildCase, f32, type ConjugateCase } from "./case.js";
 
 /** The raw inputs of a Beta–Bernoulli case. */
 export interface BetaBernoulliInputs {
+  /** The seed checks run this case's estimators under. */
   readonly seed: number;
   /** Outcomes (0 or 1). */
   readonly data: readonly number[];
+  /** The Beta prior's concentration of 1s (α). */
   readonly priorConcentration1: number;
+  /** The Beta prior's concentration of 0s (β). */
   readonly priorConcentration0: number;
   /** Guide concentration1 = posterior's · exp(`logShift1`). */
   readonly logShift1: number;

@@ -85,23 +85,35 @@ export interface ConjugateCase {
 
 /** What a family supplies to {@link buildCase}. */
 export interface FamilySpec {
+  /** Which family. */
   readonly family: ConjugateFamily;
+  /** The seed checks run the case under. */
   readonly seed: number;
+  /** The observations (float32 values). */
   readonly data: readonly number[];
+  /** The prior's parameters, for the case's description. */
   readonly priorParams: GuideParams;
+  /** The prior of the latent `z`. */
   readonly priorDist: () => Distribution;
+  /** The distribution of one observation given `z`. */
   readonly likelihoodDist: (z: tf.Tensor) => Distribution;
+  /** The guide family's params. */
   readonly guideParams: readonly GuideParamSpec[];
   /** The guide distribution from the guide params' values, in `guideParams` order. */
   readonly guideDist: (values: readonly tf.Tensor[]) => Distribution;
+  /** The guide params' initial (constrained) values. */
   readonly guideInit: GuideParams;
+  /** The exact posterior, in the guide family's parametrisation. */
   readonly posterior: GuideParams;
+  /** The posterior mean of `z`. */
   readonly posteriorMean: number;
+  /** The posterior standard deviation of `z`. */
   readonly posteriorSd: number;
   /** `log p(x, z)` in float64. */
   readonly logJoint: (z: number) => number;
   /** `log p(z | x)` in float64. */
   readonly logPosterior: (z: number) => number;
+  /** `KL(q_params ‖ p(z | x))` in float64. */
   readonly kl: (params: GuideParams) => number;
 }
 

@@ -11,10 +11,13 @@ import { buildCase, f32, type ConjugateCase } from "./case.js";
 
 /** The raw inputs of a Gamma–Poisson case. */
 export interface GammaPoissonInputs {
+  /** The seed checks run this case's estimators under. */
   readonly seed: number;
   /** Counts (non-negative integers). */
   readonly data: readonly number[];
+  /** The Gamma prior's concentration (shape). */
   readonly priorConcentration: number;
+  /** The Gamma prior's rate. */
   readonly priorRate: number;
   /** Guide concentration = posterior's · exp(`logConcentrationShift`). */
   readonly logConcentrationShift: number;

@@ -16,10 +16,15 @@ import { klNormal } from "./normal-normal.js";
 
 /** The raw inputs of a local-latent case. */
 export interface LocalNormalInputs {
+  /** The seed checks run this case's estimators under. */
   readonly seed: number;
+  /** The observations, one latent each. */
   readonly data: readonly number[];
+  /** Mean of each latent's Normal prior. */
   readonly priorLoc: number;
+  /** Standard deviation of each latent's Normal prior. */
   readonly priorScale: number;
+  /** Standard deviation of each observation around its latent. */
   readonly noiseScale: number;
   /** Per point: guide loc = posterior mean + shift · posterior sd (cycled when shorter than data). */
   readonly locShifts: readonly number[];

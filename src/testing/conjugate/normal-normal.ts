@@ -9,10 +9,15 @@ import { buildCase, f32, type ConjugateCase } from "./case.js";
 
 /** The raw inputs of a Normal–Normal case (rounded to float32 by {@link normalNormalCase}). */
 export interface NormalNormalInputs {
+  /** The seed checks run this case's estimators under. */
   readonly seed: number;
+  /** The observations. */
   readonly data: readonly number[];
+  /** Mean of the latent's Normal prior. */
   readonly priorLoc: number;
+  /** Standard deviation of the latent's Normal prior. */
   readonly priorScale: number;
+  /** Standard deviation of each observation around the latent. */
   readonly noiseScale: number;
   /** Guide loc = posterior mean + `locShift` posterior sds. */
   readonly locShift: number;

@@ -85,7 +85,14 @@ export class CategoricalObsField extends AnnDataField {
     return { [countStatKey(this.registryKey)]: new Set(mapping.map((m) => `${typeof m}:${String(m)}`)).size };
   }
 
-  override viewStateRegistry(state: JsonObject): { title: string; headers: string[]; rows: string[][] } {
+  override viewStateRegistry(state: JsonObject): {
+    /** The table's title. */
+    title: string;
+    /** Its column headers. */
+    headers: string[];
+    /** Its rows, as text. */
+    rows: string[][];
+  } {
     const mapping = state.categoricalMapping as CategoryValue[];
     return {
       title: `${this.registryKey} State Registry`,

@@ -43,7 +43,14 @@ export abstract class AnnDataField {
   abstract getSummaryStats(state: JsonObject): Record<string, number>;
 
   /** Lines describing the state for {@link AnnDataManager.viewRegistry}, or undefined. */
-  viewStateRegistry(_state: JsonObject): { title: string; headers: string[]; rows: string[][] } | undefined {
+  viewStateRegistry(_state: JsonObject): {
+    /** The table's title. */
+    title: string;
+    /** Its column headers. */
+    headers: string[];
+    /** Its rows, as text. */
+    rows: string[][];
+  } | undefined {
     return undefined;
   }
 

@@ -22,9 +22,11 @@ import { numericValues } from "./numerical-obs-field.js";
 abstract class JointObsField extends AnnDataField {
   readonly attrName = "obsm" as const;
   readonly attrKey: string;
+  /** The `obs` columns registered together, in order (empty: the field is empty). */
   readonly obsKeys: readonly string[];
 
   constructor(
+    /** The registry key (e.g. `REGISTRY_KEYS.CAT_COVS_KEY`). */
     readonly registryKey: string,
     obsKeys: readonly string[] | null,
   ) {
@@ -109,7 +111,14 @@ export class CategoricalJointObsField extends JointObsField {
     return this.encodeAll(adata, mappings);
   }
 
-  override viewStateRegistry(state: JsonObject): { title: string; headers: string[]; rows: string[][] } | undefined {
+  override viewStateRegistry(state: JsonObject): {
+    /** The table's title. */
+    title: string;
+    /** Its column headers. */
+    headers: string[];
+    /** Its rows, as text. */
+    rows: string[][];
+  } | undefined {
     if (this.isEmpty) return undefined;
     const mappings = state.mappings as Record<string, CategoryValue[]>;
     const rows: string[][] = [];
@@ -144,7 +153,14 @@ export class NumericalJointObsField extends JointObsField {
     return this.registerField(adata);
   }
 
-  override viewStateRegistry(state: JsonObject): { title: string; headers: string[]; rows: string[][] } | undefined {
+  override viewStateRegistry(state: JsonObject): {
+    /** The table's title. */
+    title: string;
+    /** Its column headers. */
+    headers: string[];
+    /** Its rows, as text. */
+    rows: string[][];
+  } | undefined {
     if (this.isEmpty) return undefined;
     return {
       title: `${this.registryKey} State Registry`,

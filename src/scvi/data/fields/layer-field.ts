@@ -26,10 +26,12 @@ export interface LayerFieldOptions {
  */
 export class LayerField extends AnnDataField {
   readonly attrName: "X" | "layers";
+  /** Whether the data are checked to be counts. */
   readonly isCountData: boolean;
 
   constructor(
     readonly registryKey: string,
+    /** The layer (null: `X`). */
     readonly layer: string | null,
     options: LayerFieldOptions = {},
   ) {

@@ -31,6 +31,7 @@ export class ObsmField extends AnnDataField {
   constructor(
     readonly registryKey: string,
     readonly attrKey: string,
+    /** Column names and count checks. */
     readonly options: ObsmFieldOptions = {},
   ) {
     super();

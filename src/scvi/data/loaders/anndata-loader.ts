@@ -50,14 +50,18 @@ export interface AnnDataLoaderOptions {
 export class AnnDataLoader implements Iterable<Record<string, tf.Tensor2D>> {
   /** The cells this loader visits, in their unshuffled order. */
   readonly indices: Int32Array;
+  /** Cells per minibatch. */
   readonly batchSize: number;
+  /** Whether each epoch visits the cells in a new random order. */
   readonly shuffle: boolean;
+  /** Whether the last, incomplete minibatch is dropped. */
   readonly dropLast: boolean;
   /** The registry keys each minibatch holds. */
   readonly keys: readonly string[];
   private readonly stream: RandomStream;
 
   constructor(
+    /** The manager whose registered data the loader reads. */
     readonly manager: AnnDataManager,
     options: AnnDataLoaderOptions = {},
   ) {

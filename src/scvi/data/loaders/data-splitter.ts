@@ -15,7 +15,9 @@ export const DEFAULT_BATCH_SIZE = 128;
 
 /** Sizes of the training and validation sets (the test set takes the rest). */
 export interface SplitSizes {
+  /** Cells in the training set. */
   nTrain: number;
+  /** Cells in the validation set. */
   nVal: number;
 }
 
@@ -138,14 +140,20 @@ export interface DataSplitterOptions {
  * ```
  */
 export class DataSplitter {
+  /** Positions of the training cells. */
   readonly trainIndices: Int32Array;
+  /** Positions of the validation cells (the first of the seeded permutation). */
   readonly validationIndices: Int32Array;
+  /** Positions of the test cells (the rest). */
   readonly testIndices: Int32Array;
+  /** Cells per minibatch of the loaders. */
   readonly batchSize: number;
+  /** Whether the training loader drops its last, incomplete minibatch. */
   readonly dropLast: boolean;
   private readonly stream: RandomStream;
 
   constructor(
+    /** The manager whose registered cells are split. */
     readonly manager: AnnDataManager,
     options: DataSplitterOptions = {},
   ) {

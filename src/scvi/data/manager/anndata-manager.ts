@@ -21,8 +21,11 @@ import { textTable } from "./text-table.js";
 
 /** The model and setup arguments a manager records (what `setup_anndata` was called with). */
 export interface SetupMethodArgs {
+  /** The model class the data are set up for (e.g. `SCVI`). */
   modelName?: string | null;
+  /** The setup method's name (e.g. `setupAnndata`). */
   setupMethodName?: string | null;
+  /** The arguments it was called with (saved, and re-applied on `load`). */
   setupArgs?: JsonObject | null;
 }
 
@@ -56,6 +59,7 @@ export class AnnDataManager {
   private transferOptions: TransferOptions = {};
 
   constructor(
+    /** The fields, in registration order (registry keys must be distinct). */
     readonly fields: readonly AnnDataField[],
     setup: SetupMethodArgs = {},
   ) {

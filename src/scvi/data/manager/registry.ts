@@ -8,15 +8,25 @@ import { readFileSync } from "node:fs";
 
 /** The keys models use to find registered data (scvi-tools' `REGISTRY_KEYS`, same strings). */
 export const REGISTRY_KEYS = {
+  /** The counts (`X` or a layer). */
   X_KEY: "X",
+  /** Batch codes. */
   BATCH_KEY: "batch",
+  /** Sample codes. */
   SAMPLE_KEY: "sample",
+  /** Label (cell-type) codes. */
   LABELS_KEY: "labels",
+  /** Protein counts (an `obsm` matrix). */
   PROTEIN_EXP_KEY: "proteins",
+  /** Extra categorical covariates (codes, one column per key). */
   CAT_COVS_KEY: "extra_categorical_covs",
+  /** Extra continuous covariates (one column per key). */
   CONT_COVS_KEY: "extra_continuous_covs",
+  /** Cell indices. */
   INDICES_KEY: "ind_x",
+  /** Size factors. */
   SIZE_FACTOR_KEY: "size_factor",
+  /** The observed library size. */
   OBSERVED_LIB_SIZE: "observed_lib_size",
 } as const;
 
@@ -28,7 +38,9 @@ export type JsonObject = { [key: string]: JsonValue };
 
 /** Where a field's data lives in the AnnData: `adata[attrName][attrKey]` (`attrKey` null for X). */
 export interface DataRegistry {
+  /** The AnnData attribute. */
   attrName: "X" | "layers" | "obs" | "obsm";
+  /** The key within it (null for X). */
   attrKey: string | null;
 }
 
@@ -44,10 +56,15 @@ export interface FieldRegistry {
 
 /** The whole registry; JSON-serialisable, so models save it and transfer it to new data. */
 export interface Registry {
+  /** The scvi-ts version that wrote it. */
   scviVersion: string;
+  /** The model class the data were set up for. */
   modelName: string | null;
+  /** The setup method's name. */
   setupMethodName: string | null;
+  /** The setup method's arguments. */
   setupArgs: JsonObject | null;
+  /** What each field registered, by registry key. */
   fieldRegistries: Record<string, FieldRegistry>;
   /** The `_scvi_uuid` of the AnnData registered last. */
   scviUuid?: string;

@@ -234,7 +234,16 @@ export class CsrMatrix {
   }
 
   /** The transpose's CSR form, i.e. this matrix in compressed sparse column form. */
-  toCsc(): { indptr: Int32Array; indices: Int32Array; data: Float32Array; shape: [number, number] } {
+  toCsc(): {
+    /** Column pointers, `nCols + 1` long. */
+    indptr: Int32Array;
+    /** The row of each stored value. */
+    indices: Int32Array;
+    /** The stored values, column by column. */
+    data: Float32Array;
+    /** `[nRows, nCols]`, as this matrix. */
+    shape: [number, number];
+  } {
     const [r, c] = this.shape;
     const t = CsrMatrix.fromCsc(this.indptr, this.indices, this.data, [c, r]);
     return { indptr: t.indptr, indices: t.indices, data: t.data, shape: [r, c] };

@@ -82,6 +82,7 @@ export type TrainingPlanClass = new (module: never, options: Record<string, unkn
 /** A model class as `load` and the hooks see it. */
 export interface ModelClass<T extends BaseModelClass> {
   new (adata: AnnData, options?: Record<string, unknown>): T;
+  /** The class' name (saved with the model and checked on `load`). */
   readonly name: string;
   /** The fields of `setupAnndata` for the given setup arguments. */
   setupFields(setupArgs: JsonObject): AnnDataField[];

@@ -19,6 +19,7 @@ import { comparisonTable, type ComparisonStats } from "./table.js";
 
 /** What differential expression needs of a model: its data manager and normalized expression. */
 export interface DeModel extends ScaleSource {
+  /** The registered data (counts for the raw statistics, the `groupby` column). */
   readonly adataManager: AnnDataManager;
 }
 

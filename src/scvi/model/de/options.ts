@@ -149,8 +149,19 @@ export interface ChangeDeRecord extends DeRecordBase {
 export type DeRecord = VanillaDeRecord | ChangeDeRecord;
 
 /** The record type `differentialExpression` returns for these options. */
-export type DeResult<O extends DifferentialExpressionOptions> = O extends { mode: "change" }
+export type DeResult<O extends DifferentialExpressionOptions> = O extends {
+  /** `change` mode. */
+  mode: "change";
+}
   ? ChangeDeRecord
-  : O extends { mode: "vanilla" } | { mode?: undefined }
+  : O extends
+        | {
+            /** `vanilla` mode. */
+            mode: "vanilla";
+          }
+        | {
+            /** The default mode (`vanilla`). */
+            mode?: undefined;
+          }
     ? VanillaDeRecord
     : DeRecord;
