@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { ready } from "../../../backend/select.js";
 import { AnnData, type UnsDict, type UnsValue } from "../anndata.js";
 import { DataFrame } from "../dataframe.js";
 import type { Matrix } from "../matrix/matrix.js";
@@ -64,7 +65,7 @@ function restoreUnsCategories(uns: UnsDict, frames: DataFrame[]): void {
  * ```
  */
 export async function readH5ad(path: string): Promise<AnnData> {
-  await h5Ready();
+  await Promise.all([h5Ready(), ready()]);
   const f = openH5(path, "r");
   const file = f.filename;
   try {

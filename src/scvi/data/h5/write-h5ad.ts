@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { ready } from "../../../backend/select.js";
 import { rmSync } from "node:fs";
 import type { AnnData } from "../anndata.js";
 import { h5Ready, openH5 } from "./h5wasm.js";
@@ -36,6 +37,7 @@ export interface WriteH5adOptions {
  * ```
  */
 export async function writeH5ad(adata: AnnData, path: string, options: WriteH5adOptions = {}): Promise<void> {
+  await ready();
   const level = options.compressionLevel ?? 4;
   if (!Number.isInteger(level) || level < 0 || level > 9) {
     throw new Error(`writeH5ad: compressionLevel must be an integer in 0..9, got ${level}`);

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { ready } from "../../../backend/select.js";
 import { AnnData } from "../anndata.js";
 import { DataFrame, stringColumn } from "../dataframe.js";
 import { CsrMatrix } from "../matrix/csr-matrix.js";
@@ -42,7 +43,7 @@ function strings(g: Group, name: string, file: string): string[] {
  * ```
  */
 export async function read10xH5(path: string, options: Read10xH5Options = {}): Promise<AnnData> {
-  await h5Ready();
+  await Promise.all([h5Ready(), ready()]);
   const f = openH5(path, "r");
   const file = f.filename;
   try {

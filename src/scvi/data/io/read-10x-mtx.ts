@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { ready } from "../../../backend/select.js";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { AnnData } from "../anndata.js";
@@ -46,6 +47,7 @@ function tsvRows(path: string): string[][] {
  * ```
  */
 export async function read10xMtx(dir: string, options: Read10xMtxOptions = {}): Promise<AnnData> {
+  await ready();
   const matrix = find(dir, ["matrix.mtx"]);
   const barcodesFile = find(dir, ["barcodes.tsv"]);
   const featuresFile = find(dir, ["features.tsv", "genes.tsv"]);

@@ -7,7 +7,7 @@
  */
 import { existsSync } from "node:fs";
 import * as path from "node:path";
-import { ready } from "../../../backend/select.js";
+import { getBackend, ready } from "../../../backend/select.js";
 import { setSeed } from "../../../backend/random.js";
 import { ParamStore, withParamStore, constraintFromName } from "../../../ppl/param-store.js";
 import type { AnnData } from "../../data/anndata.js";
@@ -119,6 +119,10 @@ export abstract class BaseModelClass<M extends Module = Module> {
   protected readonly initParams: JsonObject;
 
   protected constructor(adata: AnnData, initParams: JsonObject) {
+    if (getBackend() === undefined) {
+      // Weights drawn now would live on whatever backend tfjs happened to start.
+      throw new Error(`${new.target.name}: the TensorFlow.js backend is not chosen yet; \`await ready()\` (from "scvi-ts") before building a model`);
+    }
     this.adataManager = BaseModelClass.managerFor(adata, this.constructor.name);
     this.initParams = initParams;
   }
