@@ -6,6 +6,20 @@
  * Run: `node --import ./tests/docs/register.mjs examples/scvi-pbmc.ts` (add `--small` for a
  * quick run; the test suite calls `main({ small: true })`). Writes the model to `out/scvi-pbmc`
  * (a temporary directory in small runs).
+ *
+ * A full run (200 epochs, WebAssembly backend, ~0.4 s per epoch on a loaded 2-core machine)
+ * printed:
+ *
+ *     200 epochs, 0.41 s each; ELBO per cell -1014.8 → -636.7
+ *     15-NN cell-type purity of the latent space: 0.703 (chance 0.192)
+ *     cell type                       MS4A1  CD79A   CD3E   NKG7    LYZ
+ *     CD14+ Monocyte                    0.9    3.7    5.1   13.2   87.6
+ *     CD19+ B                          38.1  142.0    4.6    4.8   20.8
+ *     CD4+/CD45RO+ Memory               0.8    7.1   44.5   31.2    8.3
+ *     CD56+ NK                          1.5    2.8   21.4  286.9    7.2
+ *     Dendritic                         2.4    4.1    4.2   12.7  339.2
+ *     ...
+ *     most up in B cells: CD79A, SMARCB1, TNFRSF13B, IGLL5, PNOC
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";

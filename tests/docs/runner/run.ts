@@ -45,9 +45,16 @@ function failingPageLine(err: unknown, file: string, page: PageModule): number |
 /** Runs the page at `relPath` (relative to the root, e.g. `docs/ppl.md`). */
 export async function runPage(relPath: string): Promise<PageRun> {
   const markdown = await readFile(path.join(ROOT, relPath), "utf8");
-  const page = pageModule(markdown, relPath);
+  return runModule(relPath, pageModule(markdown, relPath));
+}
+
+/**
+ * Runs an assembled module, naming it `relPath` in errors (a failure points at the page line
+ * through the module's line map), and checks its expected outputs.
+ */
+export async function runModule(relPath: string, page: PageModule): Promise<PageRun> {
   ensureGenerated();
-  const file = path.join(GENERATED, `${relPath.replace(/[\\/]/g, "__").replace(/\.md$/, "")}.ts`);
+  const file = path.join(GENERATED, `${relPath.replace(/[\\/:]/g, "__").replace(/\.(md|ts)$/, "")}.ts`);
   writeFileSync(file, page.source);
   const printed: string[] = [];
   const log = console.log;

@@ -34,7 +34,7 @@ function compilerOptions(): ts.CompilerOptions {
 
 /** The virtual file name of a page's module (next to the page, so relative paths behave). */
 function virtualName(relPath: string): string {
-  return path.join(ROOT, "tests", "docs", ".virtual", `${relPath.replace(/[\\/]/g, "__").replace(/\.md$/, "")}.ts`);
+  return path.join(ROOT, "tests", "docs", ".virtual", `${relPath.replace(/[\\/:]/g, "__").replace(/\.(md|ts)$/, "")}.ts`);
 }
 
 /**
