@@ -6,7 +6,7 @@ import { makeUnique } from "../../../../src/scvi/data/io/make-unique.js";
 import type { AnnData } from "../../../../src/scvi/data/anndata.js";
 import type { CsrMatrix } from "../../../../src/scvi/data/matrix/csr-matrix.js";
 
-const SHARED = process.env.SCVI_TS_SHARED_DATA ?? "../shared/data";
+const TENX = "tests/fixtures/10x"; // copies of the shared Cell Ranger samples (see its README)
 const FIX = "tests/fixtures/h5ad";
 
 interface TenxExpected {
@@ -42,7 +42,7 @@ function sums(a: AnnData): { cells: number[]; genes: number[] } {
 describe("read10xH5 on Cell Ranger files (checked against h5py)", () => {
   for (const [file, want] of Object.entries(tenx)) {
     it(`reads ${file} (v${want.version}) as cells × genes`, async () => {
-      const a = await read10xH5(`${SHARED}/${file}`);
+      const a = await read10xH5(`${TENX}/${file}`);
       expect(a.shape).toEqual([want.n_obs, want.n_vars]);
       expect(a.X?.format).toBe("csr");
       expect((a.X as CsrMatrix).nnz).toBe(want.nnz);
@@ -64,7 +64,7 @@ describe("read10xH5 on Cell Ranger files (checked against h5py)", () => {
   }
 
   it("names a missing genome and lists the available ones", async () => {
-    await expect(read10xH5(`${SHARED}/10x_v2_chr21_filtered_gene_bc_matrices.h5`, { genome: "mm10" })).rejects.toThrow(
+    await expect(read10xH5(`${TENX}/10x_v2_chr21_filtered_gene_bc_matrices.h5`, { genome: "mm10" })).rejects.toThrow(
       /genome 'mm10' not found .*available: hg19_chr21/,
     );
   });
