@@ -10,6 +10,7 @@ import { trace } from "../../../ppl/handlers/trace.js";
 import { seed } from "../../../ppl/handlers/seed.js";
 import { replay } from "../../../ppl/handlers/replay.js";
 import type { TensorDict } from "./base-module.js";
+import { Predictive, type PredictiveOptions } from "../../../infer/predictive.js";
 
 /** The cell plate and the latent sites inside it (scvi-tools' `list_obs_plate_vars`). */
 export interface ObsPlateVars {
@@ -42,6 +43,22 @@ export abstract class PyroBaseModuleClass<A extends unknown[] = unknown[]> exten
   abstract guide(...args: A): unknown;
   /** The arguments of `model` and `guide` for a minibatch. */
   abstract getFnArgsFromBatch(tensors: TensorDict): A;
+
+  /**
+   * A `Predictive` over this module's model: posterior predictive draws with the module's own
+   * guide by default (`guide: null` for the prior predictive), as scvi-tools'
+   * `create_predictive`. Call `.get(...module.getFnArgsFromBatch(batch))` inside `tf.tidy`.
+   */
+  createPredictive(options: Omit<PredictiveOptions<A>, "guide"> & { guide?: ((...args: A) => unknown) | null; numSamples?: number } = {}): Predictive<A> {
+    const { guide, ...rest } = options;
+    const chosen = guide === null ? undefined : (guide ?? ((...a: A) => this.guide(...a)));
+    const fromSamples = rest.posteriorSamples !== undefined;
+    return new Predictive<A>((...a: A) => this.model(...a), {
+      ...rest,
+      ...(fromSamples || chosen === undefined ? {} : { guide: chosen }),
+      numSamples: rest.numSamples ?? (fromSamples ? undefined : 1000),
+    });
+  }
 
   /**
    * The cell plate and the latent sites inside it, found by tracing the guide and the model
