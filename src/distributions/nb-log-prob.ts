@@ -25,6 +25,9 @@
  * `log R₂` and `log1p(3/(x+θ))` from the forward pass so it calls no logarithm on the full
  * tensor.
  *
+ * On the `wasm` and `cpu` backends both functions run as one fused float64 loop over the values
+ * instead ({@link countLogProbHost}, same values and gradients, ~3× faster there).
+ *
  * `μ` is floored at 1e-30 (a no-op in float32 for μ ≥ 1e-23), so `μ = 0` gives `log p(0) = 0`
  * and a large finite negative value for `x > 0` instead of NaN. `θ` must be positive.
  *
@@ -41,6 +44,7 @@ import {
   stirlingRemainder,
   stirlingRemainderParts,
 } from "./count-math.js";
+import { countLogProbHost, useHostCountKernels } from "./nb-log-prob-host.js";
 
 type Six = [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];
 
@@ -122,6 +126,7 @@ function nbGradients(
  * ```
  */
 export function nbLogProb(x: tf.Tensor, mu: tf.Tensor, theta: tf.Tensor): tf.Tensor {
+  if (useHostCountKernels()) return countLogProbHost(x, mu, theta);
   const op = tf.customGrad(((m: tf.Tensor, t: tf.Tensor, save: tf.GradSaveFunc) => {
     const f = nbForward(x, m, t);
     // Everything the backward pass reads is saved: the inputs may be intermediates of a tidy
@@ -149,6 +154,7 @@ export function nbLogProb(x: tf.Tensor, mu: tf.Tensor, theta: tf.Tensor): tf.Ten
  * `a = log NB(x) - π`, so the two cases share one pass and no `where`.
  */
 export function zinbLogProb(x: tf.Tensor, mu: tf.Tensor, theta: tf.Tensor, ziLogits: tf.Tensor): tf.Tensor {
+  if (useHostCountKernels()) return countLogProbHost(x, mu, theta, ziLogits);
   const op = tf.customGrad(((m: tf.Tensor, t: tf.Tensor, pi: tf.Tensor, save: tf.GradSaveFunc) => {
     const f = nbForward(x, m, t);
     const a = tf.sub(f.value, pi);
