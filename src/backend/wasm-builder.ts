@@ -11,9 +11,53 @@
  */
 
 /** A value type. */
-export type ValType = "i32" | "i64" | "f32" | "f64";
+export type ValType = "i32" | "i64" | "f32" | "f64" | "v128";
 
-const TYPE_CODE: Record<ValType, number> = { i32: 0x7f, i64: 0x7e, f32: 0x7d, f64: 0x7c };
+const TYPE_CODE: Record<ValType, number> = { i32: 0x7f, i64: 0x7e, f32: 0x7d, f64: 0x7c, v128: 0x7b };
+
+/** SIMD opcodes (after the 0xfd prefix; binary format 5.4.8). */
+export const SIMD = {
+  load: 0x00,
+  store: 0x0b,
+  const: 0x0c,
+  i64x2Splat: 0x12,
+  f64x2Splat: 0x14,
+  i64x2ExtractLane: 0x1d,
+  f64x2ExtractLane: 0x21,
+  f64x2ReplaceLane: 0x22,
+  f64x2Eq: 0x47,
+  f64x2Ne: 0x48,
+  f64x2Lt: 0x49,
+  f64x2Gt: 0x4a,
+  f64x2Le: 0x4b,
+  f64x2Ge: 0x4c,
+  not: 0x4d,
+  and: 0x4e,
+  andnot: 0x4f,
+  or: 0x50,
+  bitselect: 0x52,
+  anyTrue: 0x53,
+  store64Lane: 0x5b,
+  load64Zero: 0x5d,
+  f32x4DemoteF64x2Zero: 0x5e,
+  f64x2PromoteLowF32x4: 0x5f,
+  f64x2Floor: 0x75,
+  f64x2Nearest: 0x94,
+  i64x2AllTrue: 0xc3,
+  i64x2Shl: 0xcb,
+  i64x2ShrU: 0xcd,
+  i64x2Add: 0xce,
+  i64x2Sub: 0xd1,
+  f64x2Abs: 0xec,
+  f64x2Neg: 0xed,
+  f64x2Sqrt: 0xef,
+  f64x2Add: 0xf0,
+  f64x2Sub: 0xf1,
+  f64x2Mul: 0xf2,
+  f64x2Div: 0xf3,
+  f64x2Min: 0xf4,
+  f64x2Max: 0xf5,
+} as const;
 
 /** Opcodes (binary format 5.4). */
 export const OP = {
@@ -166,6 +210,24 @@ export class WasmFunction {
   tee(index: number): this {
     this.code.push(OP.localTee);
     uleb(index, this.code);
+    return this;
+  }
+
+  /** A SIMD instruction (0xfd prefix); `immediates` are raw bytes that follow (lane index, ...). */
+  simd(opcode: number, ...immediates: number[]): this {
+    this.code.push(0xfd);
+    uleb(opcode, this.code);
+    this.code.push(...immediates);
+    return this;
+  }
+
+  /** A SIMD load or store with alignment `2^alignLog2` and a constant offset (and a lane index for `*_lane`). */
+  simdMem(opcode: number, alignLog2: number, offset = 0, lane?: number): this {
+    this.code.push(0xfd);
+    uleb(opcode, this.code);
+    uleb(alignLog2, this.code);
+    uleb(offset, this.code);
+    if (lane !== undefined) this.code.push(lane);
     return this;
   }
 

@@ -71,6 +71,16 @@ export class Emitter {
   abs(a: Expr): Expr {
     return this.un(a, OP.f64Abs);
   }
+  sqrt(a: Expr): Expr {
+    return this.un(a, OP.f64Sqrt);
+  }
+  /** Rounds to the nearest float32 (and back to f64). */
+  roundF32(a: Expr): Expr {
+    return () => {
+      a();
+      this.fn.op(OP.f32DemoteF64, OP.f64PromoteF32);
+    };
+  }
   floor(a: Expr): Expr {
     return this.un(a, OP.f64Floor);
   }
@@ -128,6 +138,9 @@ export class Emitter {
   }
   i32Add(a: Expr, b: Expr): Expr {
     return this.bin(a, b, OP.i32Add);
+  }
+  i32Mul(a: Expr, b: Expr): Expr {
+    return this.bin(a, b, OP.i32Mul);
   }
   i32Shl(a: Expr, bits: number): Expr {
     return this.bin(a, this.i32(bits), OP.i32Shl);

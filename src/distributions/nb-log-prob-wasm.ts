@@ -3,8 +3,9 @@
  * backend, running on the backend's own memory (see `backend/wasm-heap.ts`): no copies of the
  * 128 × 2,000 inputs and outputs, no JavaScript arrays to collect. It evaluates zero counts and
  * integer counts up to 16 with finite positive parameters — nearly every element of scVI's
- * data — by the same formulas as the JavaScript loop, in float64 with inline `log`/`log1p`/`exp`
- * (`backend/wasm-math.ts`); it lists the other elements, which the JavaScript loop then fills in.
+ * data — by the same formulas as the JavaScript loop, in float64, two elements at a time
+ * (`f64x2` SIMD with inline `log`/`log1p`/`exp`, `backend/wasm-simd.ts`); it lists the other
+ * elements, which the JavaScript loop then fills in.
  *
  * @module
  */
@@ -12,7 +13,7 @@ import type * as tf from "@tensorflow/tfjs";
 import { encodeModule, WasmFunction } from "../backend/wasm-builder.js";
 import { Emitter, type Expr } from "../backend/wasm-expr.js";
 import { heapModule, heapOffset, heapView, type TfjsHeap } from "../backend/wasm-heap.js";
-import { InlineMath } from "../backend/wasm-math.js";
+import { Simd, SimdMath } from "../backend/wasm-simd.js";
 import {
   evaluateCountLogProb,
   LOG_FACTORIAL,
@@ -31,121 +32,129 @@ const FINITE = 1e300;
 /**
  * Emits one kernel variant: `(n, period, x, mu, pi, theta, logFactorial, value, dMu, dTheta,
  * dPi, fallback) → fallbackCount`, with or without zero inflation and gradients.
+ *
+ * Two elements per iteration in `f64x2` lanes. The body is branch-free apart from the rare
+ * fallback and the product loop (which runs to the larger count of the pair, masking the
+ * other lane): both cases' quantities are computed for both lanes and selected, and the zero
+ * case's logarithm (`log((σ(π) + σ(−π) p0)(1 + E))/(1 + E)`) and the count case's
+ * (`log Π(θ+k) μ^x / (1 + E)`) are one `log` of a selected argument. A pair with a lane outside
+ * the kernel's domain goes to the JavaScript loop whole, as does an odd last element.
  */
 function kernelFunction(zi: boolean, grad: boolean): WasmFunction {
   const fn = new WasmFunction(["i32", "i32", "i32", "i32", "i32", "i32", "i32", "i32", "i32", "i32", "i32", "i32"], ["i32"]);
   const [N, PERIOD, X, MU, PI, TH, LF, VAL, DMU, DTH, DPI, FB] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11];
   const c = new Emitter(fn);
+  const v = new Simd(c);
+  const math = new SimdMath(v);
   const i = c.local("i32");
   const j = c.local("i32");
+  const j1 = c.local("i32");
   const fbc = c.local("i32");
   const a4 = c.local("i32");
-  const [xv, m, t, logT, ratio, L, nb0, piv, e, inv, sig, p0, num, v, w, dLdMu, dLdT, q, d, mp, k, prod, logProd] = Array.from({ length: 23 }, () =>
-    c.local("f64"),
+  const [xv, m, t, invT, logT, ratio, r1, L, nb0, piv, e, inv, sig, p0, num, arg, lg, q, d, mp, k, zero, pos, active] = Array.from({ length: 24 }, () =>
+    v.local(),
   );
   const g = (l: number) => c.get(l);
-  const f = (x: number) => c.f64(x);
+  const f = (x: number) => v.f64(x);
   const at = (base: number): Expr => c.i32Add(g(base), g(a4));
-  const math = new InlineMath(c);
-  const inRange = (a: Expr, lo: number, hi: number) => c.and(c.gt(a, f(lo)), c.lt(a, f(hi)));
+  const inRange = (a: Expr, lo: number, hi: number) => v.and(v.gt(a, f(lo)), v.lt(a, f(hi)));
+  /** A per-lane gather of the f64 at `base + 8 · index(lane)`. */
+  const gather = (addr0: Expr, addr1: Expr) => v.replace(v.splat(c.loadF64(addr0)), 1, c.loadF64(addr1));
+  const record = (index: Expr) => {
+    c.storeI32(c.i32Add(g(FB), c.i32Shl(g(fbc), 2)), index);
+    c.set(fbc, c.i32Add(g(fbc), c.i32(1)));
+  };
+  c.set(j1, c.i32(1));
+  c.if(c.i32Eq(g(j1), g(PERIOD)), () => c.set(j1, c.i32(0)));
 
   c.block((exit) => {
     c.loop((top) => {
-      c.brIf(c.i32GeS(g(i), g(N)), exit);
+      c.brIf(c.i32GeS(c.i32Add(g(i), c.i32(1)), g(N)), exit);
       c.block((next) => {
         const fallback = () => {
-          c.storeI32(c.i32Add(g(FB), c.i32Shl(g(fbc), 2)), g(i));
-          c.set(fbc, c.i32Add(g(fbc), c.i32(1)));
+          record(g(i));
+          record(c.i32Add(g(i), c.i32(1)));
           c.br(next);
         };
         c.set(a4, c.i32Shl(g(i), 2));
-        c.set(xv, c.loadF32(at(X)));
-        c.set(m, c.add(c.loadF32(at(MU)), f(MU_FLOOR)));
-        const th = c.i32Add(g(TH), c.i32Shl(g(j), 4));
-        c.set(t, c.loadF64(th));
-        c.set(logT, c.loadF64(c.i32Add(th, c.i32(8))));
-        if (zi) c.set(piv, c.loadF32(at(PI)));
+        v.set(xv, v.loadF32Pair(at(X)));
+        v.set(m, v.add(v.loadF32Pair(at(MU)), f(MU_FLOOR)));
+        const th0 = c.i32Add(g(TH), c.i32Mul(g(j), c.i32(24)));
+        const th1 = c.i32Add(g(TH), c.i32Mul(g(j1), c.i32(24)));
+        v.set(t, gather(th0, th1));
+        v.set(invT, gather(c.i32Add(th0, c.i32(8)), c.i32Add(th1, c.i32(8))));
+        v.set(logT, gather(c.i32Add(th0, c.i32(16)), c.i32Add(th1, c.i32(16))));
+        if (zi) v.set(piv, v.loadF32Pair(at(PI)));
         // The kernel's domain: integer counts 0..16, finite positive μ and θ, finite logits.
-        let ok = c.and(c.and(c.ge(g(xv), f(0)), c.le(g(xv), f(PRODUCT_MAX_COUNT))), c.eq(g(xv), c.floor(g(xv))));
-        ok = c.and(ok, c.and(inRange(g(m), 0, FINITE), inRange(g(t), 0, FINITE)));
-        if (zi) ok = c.and(ok, c.lt(c.abs(g(piv)), f(FINITE)));
-        c.if(c.not(ok), fallback);
-        c.set(ratio, c.div(g(m), g(t)));
+        let ok = v.and(v.and(v.ge(g(xv), f(0)), v.le(g(xv), f(PRODUCT_MAX_COUNT))), v.eq(g(xv), v.floor(g(xv))));
+        ok = v.and(ok, v.and(inRange(g(m), 0, FINITE), inRange(g(t), 0, FINITE)));
+        if (zi) ok = v.and(ok, v.lt(v.abs(g(piv)), f(FINITE)));
+        c.if(c.not(v.allTrue(ok)), fallback);
+        v.set(zero, v.eq(g(xv), f(0)));
+        v.set(ratio, v.mul(g(m), g(invT)));
+        v.set(r1, v.div(f(1), v.add(f(1), g(ratio)))); // θ/(θ+μ)
         math.log1p(L, g(ratio));
-        c.set(nb0, c.neg(c.mul(g(t), g(L))));
+        v.set(nb0, v.neg(v.mul(g(t), g(L))));
         if (zi) {
-          math.exp(e, c.neg(c.abs(g(piv))));
-          c.set(inv, c.div(f(1), c.add(f(1), g(e))));
-          c.set(sig, c.select(c.ge(g(piv), f(0)), c.mul(g(e), g(inv)), g(inv))); // σ(−π)
+          v.set(pos, v.ge(g(piv), f(0)));
+          math.exp(e, v.neg(v.abs(g(piv))));
+          v.set(inv, v.div(f(1), v.add(f(1), g(e))));
+          v.set(sig, v.select(g(pos), v.mul(g(e), g(inv)), g(inv))); // σ(−π)
+          // Zeros: σ(π) + σ(−π) p0 = num / (1 + E), num = 1 + E p0 (π ≥ 0) or E + p0 (π < 0).
+          math.exp(p0, g(nb0));
+          v.set(num, v.select(g(pos), v.add(f(1), v.mul(g(e), g(p0))), v.add(g(e), g(p0))));
         } else {
-          c.set(inv, f(1));
+          v.set(inv, f(1));
         }
-        c.if(
-          c.eq(g(xv), f(0)),
-          () => {
-            if (grad) {
-              c.set(dLdMu, c.neg(c.div(f(1), c.add(f(1), g(ratio)))));
-              c.set(dLdT, c.sub(c.div(g(ratio), c.add(f(1), g(ratio))), g(L)));
-            }
-            if (!zi) {
-              c.set(v, g(nb0));
-              c.set(w, f(1));
-              return;
-            }
-            // log(σ(π) + σ(−π) p0) = log(num / (1 + E)).
-            math.exp(p0, g(nb0));
-            const positive = c.ge(g(piv), f(0));
-            c.set(num, c.select(positive, c.add(f(1), c.mul(g(e), g(p0))), c.add(g(e), g(p0))));
-            c.if(c.not(c.gt(g(num), f(PRODUCT_MIN))), fallback);
-            c.if(
-              positive,
-              () => math.log1p(v, c.mul(c.mul(g(e), c.sub(g(p0), f(1))), g(inv))),
-              () => math.log(v, c.mul(g(num), g(inv))),
-            );
-            c.set(w, c.div(c.select(positive, c.mul(g(e), g(p0)), g(p0)), g(num)));
-          },
-          () => {
-            // Q = Π(θ+k), D = dQ/dθ, μ^x, for k < x.
-            c.set(q, f(1));
-            c.set(d, f(0));
-            c.set(mp, f(1));
-            c.set(k, f(0));
-            c.loop((again) => {
-              const tk = c.add(g(t), g(k));
-              c.set(d, c.add(c.mul(g(d), tk), g(q)));
-              c.set(q, c.mul(g(q), tk));
-              c.set(mp, c.mul(g(mp), g(m)));
-              c.set(k, c.add(g(k), f(1)));
-              c.brIf(c.lt(g(k), g(xv)), again);
-            });
-            c.set(prod, c.mul(c.mul(g(q), g(mp)), g(inv)));
-            c.if(c.not(inRange(g(prod), PRODUCT_MIN, PRODUCT_MAX)), fallback);
-            const logFact = c.loadF64(c.i32Add(g(LF), c.i32Shl(c.toI32(g(xv)), 3)));
-            math.log(logProd, g(prod));
-            let value = c.sub(c.add(c.sub(g(logProd), logFact), g(nb0)), c.mul(g(xv), c.add(g(logT), g(L))));
-            if (zi) value = c.sub(value, c.max(g(piv), f(0)));
-            c.set(v, value);
-            c.set(w, f(1));
-            if (grad) {
-              const tm = c.add(g(t), g(m));
-              c.set(dLdMu, c.div(c.mul(g(t), c.sub(g(xv), g(m))), c.mul(g(m), tm)));
-              c.set(dLdT, c.add(c.sub(c.div(g(d), g(q)), g(L)), c.div(c.sub(g(m), g(xv)), tm)));
-            }
-          },
-        );
-        c.storeF32(at(VAL), g(v));
+        // Counts: Q = Π(θ+k), D = dQ/dθ, μ^x, for k < x (each lane to its own count).
+        v.set(q, f(1));
+        v.set(d, f(0));
+        v.set(mp, f(1));
+        v.set(k, f(0));
+        c.block((done) => {
+          c.loop((again) => {
+            v.set(active, v.lt(g(k), g(xv)));
+            c.brIf(c.not(v.anyTrue(g(active))), done);
+            const tk = v.add(g(t), g(k));
+            v.set(d, v.select(g(active), v.add(v.mul(g(d), tk), g(q)), g(d)));
+            v.set(q, v.select(g(active), v.mul(g(q), tk), g(q)));
+            v.set(mp, v.select(g(active), v.mul(g(mp), g(m)), g(mp)));
+            v.set(k, v.add(g(k), f(1)));
+            c.br(again);
+          });
+        });
+        // One logarithm for both cases.
+        const zeroArg = zi ? v.mul(g(num), g(inv)) : f(1);
+        v.set(arg, v.select(g(zero), zeroArg, v.mul(v.mul(g(q), g(mp)), g(inv))));
+        c.if(c.not(v.allTrue(inRange(g(arg), PRODUCT_MIN, PRODUCT_MAX))), fallback);
+        math.log(lg, g(arg));
+        const lfAt = (lane: 0 | 1) => c.i32Add(g(LF), c.i32Shl(c.toI32(v.lane(g(xv), lane)), 3));
+        let countValue = v.sub(v.add(v.sub(g(lg), gather(lfAt(0), lfAt(1))), g(nb0)), v.mul(g(xv), v.add(g(logT), g(L))));
+        if (zi) countValue = v.sub(countValue, v.max(g(piv), f(0)));
+        v.storeF32Pair(at(VAL), v.select(g(zero), zi ? g(lg) : g(nb0), countValue));
         if (grad) {
-          c.storeF32(at(DMU), c.mul(g(w), g(dLdMu)));
-          c.storeF32(at(DTH), c.mul(g(w), g(dLdT)));
-          if (zi) c.storeF32(at(DPI), c.sub(g(sig), g(w)));
+          // w = ∂ value / ∂ log NB: σ(log NB(0) − π) at zeros, 1 elsewhere (kept in `arg`).
+          v.set(arg, zi ? v.select(g(zero), v.div(v.select(g(pos), v.mul(g(e), g(p0)), g(p0)), g(num)), f(1)) : f(1));
+          // With r1 = θ/(θ+μ): 1/(θ+μ) = r1/θ, ∂/∂μ = θ(x−μ)/(μ(θ+μ)) = (x/μ − 1) r1.
+          const dMuZero = v.neg(g(r1));
+          const dMuCount = v.mul(v.sub(v.div(g(xv), g(m)), f(1)), g(r1));
+          const dThetaZero = v.sub(v.mul(g(ratio), g(r1)), g(L));
+          const dThetaCount = v.add(v.sub(v.div(g(d), g(q)), g(L)), v.mul(v.sub(g(m), g(xv)), v.mul(g(r1), g(invT))));
+          v.storeF32Pair(at(DMU), v.mul(g(arg), v.select(g(zero), dMuZero, dMuCount)));
+          v.storeF32Pair(at(DTH), v.mul(g(arg), v.select(g(zero), dThetaZero, dThetaCount)));
+          if (zi) v.storeF32Pair(at(DPI), v.sub(g(sig), g(arg)));
         }
       });
-      c.set(i, c.i32Add(g(i), c.i32(1)));
-      c.set(j, c.i32Add(g(j), c.i32(1)));
-      c.if(c.i32Eq(g(j), g(PERIOD)), () => c.set(j, c.i32(0)));
+      c.set(i, c.i32Add(g(i), c.i32(2)));
+      c.set(j, c.i32Add(g(j1), c.i32(1)));
+      c.if(c.i32GeS(g(j), g(PERIOD)), () => c.set(j, c.i32(0)));
+      c.set(j1, c.i32Add(g(j), c.i32(1)));
+      c.if(c.i32GeS(g(j1), g(PERIOD)), () => c.set(j1, c.i32(0)));
       c.br(top);
     });
   });
+  // An odd last element goes to the JavaScript loop.
+  c.if(c.i32Eq(g(i), c.i32Add(g(N), c.i32(-1))), () => record(g(i)));
   c.ret(g(fbc));
   return fn;
 }
@@ -195,8 +204,8 @@ export function runWasmCountKernel(
     result.dTheta = out();
     if (zi) result.dPi = out();
   }
-  // Scratch: (θ, log θ) pairs and log k! as f64, then the fallback list (i32).
-  const tableDoubles = 2 * period + LOG_FACTORIAL_SMALL.length;
+  // Scratch: (θ, 1/θ, log θ) triples and log k! as f64, then the fallback list (i32).
+  const tableDoubles = 3 * period + LOG_FACTORIAL_SMALL.length;
   const scratch = backend.makeOutput([2 * tableDoubles + n], "float32");
   try {
     const scratchAt = heapOffset(heap, scratch);
@@ -204,10 +213,11 @@ export function runWasmCountKernel(
     const table = new Float64Array(heap.memory.buffer, scratchAt, tableDoubles);
     for (let p = 0; p < period; p++) {
       const t = thetaValues[thetaSize === 1 ? 0 : p]!;
-      table[2 * p] = t;
-      table[2 * p + 1] = Math.log(t);
+      table[3 * p] = t;
+      table[3 * p + 1] = 1 / t;
+      table[3 * p + 2] = Math.log(t);
     }
-    table.set(LOG_FACTORIAL_SMALL, 2 * period);
+    table.set(LOG_FACTORIAL_SMALL, 3 * period);
     const fallbackAt = scratchAt + 8 * tableDoubles;
     const run = kernels[zi ? (grad ? "zinbGrad" : "zinb") : grad ? "nbGrad" : "nb"];
     const at = (t: tf.TensorInfo | undefined) => (t ? heapOffset(heap, t) : 0);
@@ -218,7 +228,7 @@ export function runWasmCountKernel(
       at(inputs.mu),
       at(inputs.pi),
       scratchAt,
-      scratchAt + 16 * period,
+      scratchAt + 24 * period,
       at(result.value),
       at(result.dMu),
       at(result.dTheta),
