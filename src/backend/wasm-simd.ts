@@ -87,6 +87,13 @@ export class Simd {
   sqrt(a: Expr): Expr {
     return this.op([a], SIMD.f64x2Sqrt);
   }
+  /** Rounds both lanes to the nearest float32 (and back to f64). */
+  roundF32(a: Expr): Expr {
+    return () => {
+      a();
+      this.c.fn.simd(SIMD.f32x4DemoteF64x2Zero).simd(SIMD.f64x2PromoteLowF32x4);
+    };
+  }
 
   // ---- lane masks (all ones where true) ----
   eq(a: Expr, b: Expr): Expr {

@@ -41,8 +41,16 @@ const fixture = JSON.parse(readFileSync(new URL("../fixtures/optim.json", import
 };
 const P = fixture.problem;
 
-/** Update paths: host arrays for every variable, tfjs ops for every variable, or one of each. */
-const PATHS = { host: {}, tensor: { hostMaxSize: 0 }, mixed: { hostMaxSize: 3 } } as const;
+/**
+ * Update paths: host arrays for every variable, tfjs ops for every variable, one of each, or
+ * (on the wasm backend, for the Adam family) the WebAssembly kernel on the backend's heap.
+ */
+const PATHS = {
+  host: { heap: false },
+  tensor: { hostMaxSize: 0, heap: false },
+  mixed: { hostMaxSize: 3, heap: false },
+  heap: { heap: true },
+} as const;
 type PathName = keyof typeof PATHS;
 
 function makeOptimizer(c: Case, path: PathName = "host"): Optimizer {
@@ -166,13 +174,13 @@ describe("optimizer state", () => {
   it("updates keep the tensor count constant (moments are assigned in place)", () => {
     const x = tf.variable(tf.tensor1d(P.x0));
     const y = tf.variable(tf.tensor2d(P.y0));
-    const make = (o: { hostMaxSize?: number }) => [
+    const make = (o: { hostMaxSize?: number; heap?: boolean }) => [
       new Adam({ weightDecay: 0.1, maxGradNorm: 1, ...o }),
       new AdamW(o),
       new ClippedAdam({ lrd: 0.99, ...o }),
       new SGD({ momentum: 0.9, nesterov: true, ...o }),
     ];
-    for (const opt of [...make({}), ...make({ hostMaxSize: 0 }), ...make({ hostMaxSize: 3 })]) {
+    for (const opt of [...make({ heap: false }), ...make({ hostMaxSize: 0, heap: false }), ...make({ hostMaxSize: 3, heap: false }), ...make({})]) {
       const step = () => {
         const [gx, gy] = quadGrads(x, y, 1);
         opt.apply([
@@ -200,6 +208,57 @@ describe("optimizer state", () => {
     const opt = new SGD();
     expect(() => new ReduceLROnPlateau(opt).step()).toThrow(/metric/);
     expect(() => new StepLR(opt, { stepSize: 0 })).toThrow(/stepSize/);
+  });
+});
+
+describe("the heap path (WebAssembly kernel on the wasm backend's heap)", () => {
+  it("gives the host path's values bit for bit (Adam, AdamW, ClippedAdam; property)", () => {
+    const hyper = fc.record({
+      kind: fc.constantFrom("Adam", "AdamW", "ClippedAdam"),
+      lr: fc.double({ min: 1e-4, max: 0.5, noNaN: true }),
+      eps: fc.double({ min: 1e-10, max: 0.1, noNaN: true }),
+      weightDecay: fc.double({ min: 0, max: 0.1, noNaN: true }),
+      clipNorm: fc.double({ min: 0.01, max: 5, noNaN: true }),
+    });
+    const values = fc.array(fc.double({ min: -5, max: 5, noNaN: true }), { minLength: 1, maxLength: 40 });
+    fc.assert(
+      fc.property(hyper, values, fc.integer({ min: 1, max: 2 ** 31 - 1 }), (h, init, seed) => {
+        const make = (heap: boolean) => {
+          const o = { lr: h.lr, eps: h.eps, weightDecay: h.weightDecay, heap };
+          return h.kind === "Adam" ? new Adam(o) : h.kind === "AdamW" ? new AdamW(o) : new ClippedAdam({ ...o, clipNorm: h.clipNorm, lrd: 0.99 });
+        };
+        const trajectories = [true, false].map((heap) => {
+          const opt = make(heap);
+          const v = tf.variable(tf.tensor1d(init));
+          const out: number[][] = [];
+          for (let step = 0; step < 5; step++) {
+            const g = tf.randomNormal([init.length], 0, 3, "float32", seed + step);
+            opt.apply([[v, g]]);
+            g.dispose();
+            out.push(Array.from(v.dataSync()));
+          }
+          opt.dispose();
+          v.dispose();
+          return out;
+        });
+        expect(trajectories[0]).toEqual(trajectories[1]);
+      }),
+      { seed: 42, numRuns: 40 },
+    );
+  });
+
+  it("updates large variables too and leaves clones of the parameter untouched", () => {
+    const v = tf.variable(tf.randomNormal([300, 70], 0, 1, "float32", 5));
+    const before = v.clone();
+    const snapshot = Array.from(before.dataSync());
+    const opt = new Adam({ lr: 0.1 });
+    const g = tf.onesLike(v);
+    opt.apply([[v, g]]);
+    expect(Array.from(before.dataSync())).toEqual(snapshot);
+    const moved = Array.from(v.dataSync());
+    expect(moved.every((x, i) => Math.abs(x - (snapshot[i]! - 0.1)) < 1e-5)).toBe(true);
+    tf.dispose([v, before, g]);
+    opt.dispose();
   });
 });
 

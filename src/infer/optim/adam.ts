@@ -4,7 +4,18 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import type { TfjsHeap } from "../../backend/wasm-heap.js";
+import { adamHeapStep } from "./adam-heap.js";
 import { Optimizer, type OptimizerOptions, type SlotState } from "./optimizer.js";
+
+/** The per-step scalars of the host (and heap) Adam step: see `AdamBase.adamHost`. */
+interface AdamHostOptions {
+  clip: number;
+  decay: number;
+  shrink: number;
+  stepSize: number;
+  rootScale: number;
+}
 
 /** Options of {@link Adam} and {@link AdamW}. */
 export interface AdamOptions extends OptimizerOptions {
@@ -69,7 +80,7 @@ abstract class AdamBase extends Optimizer {
     values: Float32Array,
     grad: Float32Array,
     state: SlotState,
-    opts: { clip: number; decay: number; shrink: number; stepSize: number; rootScale: number },
+    opts: AdamHostOptions,
   ): void {
     const [b1, b2] = this.betas;
     const m = this.hostSlot(state, "expAvg", values.length);
@@ -90,12 +101,27 @@ abstract class AdamBase extends Optimizer {
     }
   }
 
-  /** torch's host step (see the base class' `adamHost`). */
-  protected torchHost(values: Float32Array, grad: Float32Array, state: SlotState, decay: number, shrink: number): void {
+  /** torch's step scalars (see the base class' `adamHost`). */
+  protected torchOptions(state: SlotState, decay: number, shrink: number): AdamHostOptions {
     const [b1, b2] = this.betas;
     const bc1 = 1 - b1 ** state.step;
     const bc2 = 1 - b2 ** state.step;
-    this.adamHost(values, grad, state, { clip: Infinity, decay, shrink, stepSize: this.lr / bc1, rootScale: 1 / Math.sqrt(bc2) });
+    return { clip: Infinity, decay, shrink, stepSize: this.lr / bc1, rootScale: 1 / Math.sqrt(bc2) };
+  }
+
+  /** The scalars of this optimizer's step (`state.step` counts the current update). */
+  protected abstract hostOptions(state: SlotState): AdamHostOptions;
+
+  protected updateHost(values: Float32Array, grad: Float32Array, state: SlotState): void {
+    this.adamHost(values, grad, state, this.hostOptions(state));
+  }
+
+  /** The host path's step as a WebAssembly kernel on the wasm backend's heap (same results). */
+  protected override heapStep(heap: TfjsHeap, variable: tf.Variable, grad: tf.Tensor, state: SlotState, coef: number): boolean {
+    const [b1, b2] = this.betas;
+    const m = this.slot(variable, state, "expAvg");
+    const v = this.slot(variable, state, "expAvgSq");
+    return adamHeapStep(heap, variable, grad, m, v, { ...this.hostOptions(state), coef, b1, b2, eps: this.eps });
   }
 
   /** @internal Slot access for {@link adamDirection}. */
@@ -134,8 +160,8 @@ export class Adam extends AdamBase {
     variable.assign(tf.sub(variable, this.torchDirection(variable, g, state)));
   }
 
-  protected updateHost(values: Float32Array, grad: Float32Array, state: SlotState): void {
-    this.torchHost(values, grad, state, this.weightDecay, 1);
+  protected hostOptions(state: SlotState): AdamHostOptions {
+    return this.torchOptions(state, this.weightDecay, 1);
   }
 }
 
@@ -153,8 +179,8 @@ export class AdamW extends AdamBase {
     variable.assign(tf.sub(decayed, this.torchDirection(variable, grad, state)));
   }
 
-  protected updateHost(values: Float32Array, grad: Float32Array, state: SlotState): void {
-    this.torchHost(values, grad, state, 0, 1 - this.lr * this.weightDecay);
+  protected hostOptions(state: SlotState): AdamHostOptions {
+    return this.torchOptions(state, 0, 1 - this.lr * this.weightDecay);
   }
 }
 
@@ -201,9 +227,9 @@ export class ClippedAdam extends AdamBase {
     variable.assign(tf.sub(variable, adamDirection(this, variable, g, state, b1, b2, stepSize, this.eps)));
   }
 
-  protected updateHost(values: Float32Array, grad: Float32Array, state: SlotState): void {
+  protected hostOptions(state: SlotState): AdamHostOptions {
     const [b1, b2] = this.betas;
     const stepSize = (this.lr * Math.sqrt(1 - b2 ** state.step)) / (1 - b1 ** state.step);
-    this.adamHost(values, grad, state, { clip: this.clipNorm, decay: this.weightDecay, shrink: 1, stepSize, rootScale: 1 });
+    return { clip: this.clipNorm, decay: this.weightDecay, shrink: 1, stepSize, rootScale: 1 };
   }
 }

@@ -18,6 +18,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import { tfjsHeap, type TfjsHeap } from "../../backend/wasm-heap.js";
 import { clipGradNorm, globalNorm } from "./clip.js";
 
 /** A gradient paired with the variable it belongs to. */
@@ -40,6 +41,12 @@ export interface OptimizerOptions {
    * for large variables). `0` forces the tensor path for every variable.
    */
   hostMaxSize?: number;
+  /**
+   * On the `wasm` backend, update every variable with the optimizer's WebAssembly kernel on the
+   * backend's heap, where it has one (the Adam family; same results as the host path). Default
+   * true; false keeps the host and tensor paths.
+   */
+  heap?: boolean;
 }
 
 /** The per-variable state of an optimizer, as plain data. */
@@ -118,7 +125,10 @@ export abstract class Optimizer {
     }
     this.maxGradNorm = options.maxGradNorm;
     this.hostMaxSizeOption = options.hostMaxSize;
+    this.heapOption = options.heap ?? true;
   }
+
+  private readonly heapOption: boolean;
 
   private readonly hostMaxSizeOption: number | undefined;
 
@@ -153,6 +163,26 @@ export abstract class Optimizer {
       }
     }
     this.beforeUpdate();
+    const heapStep = this.heapOption ? this.heapStep?.bind(this) : undefined;
+    const heap = heapStep ? tfjsHeap() : null;
+    if (heap && heapStep) {
+      // Heap path: one kernel per variable; variables it declines take the tensor path.
+      let coef = 1;
+      if (this.maxGradNorm !== undefined) {
+        const norm = globalNorm(grads.map(([, g]) => g));
+        coef = Math.min(1, this.maxGradNorm / (norm.dataSync()[0]! + 1e-6));
+        norm.dispose();
+      }
+      const declined = grads.filter(([variable, grad]) => {
+        const state = this.stateOf(variable);
+        state.step += 1;
+        if (heapStep(heap, variable, grad, state, coef)) return false;
+        state.step -= 1;
+        return true;
+      });
+      if (declined.length > 0) this.applyTensors(declined, undefined, coef);
+      return;
+    }
     const hostMax = this.hostMaxSize;
     const host = HOST_BACKENDS.has(tf.getBackend()) ? grads.filter(([v]) => v.size <= hostMax) : [];
     if (host.length === 0) {
@@ -199,6 +229,14 @@ export abstract class Optimizer {
       }
     });
   }
+
+  /**
+   * The heap path (see {@link OptimizerOptions.heap}): updates `variable` with a kernel on the
+   * wasm backend's heap and returns true, or returns false (changing nothing) when this
+   * kernel cannot run; `state.step` already counts this update and `coef` is the global-norm
+   * clipping factor. Optimizers without a kernel leave it undefined.
+   */
+  protected heapStep?(heap: TfjsHeap, variable: tf.Variable, grad: tf.Tensor, state: SlotState, coef: number): boolean;
 
   /** Called once per `apply`, before any variable is updated (e.g. ClippedAdam's lr decay). */
   protected beforeUpdate(): void {}
