@@ -48,6 +48,7 @@ export const SIMD = {
   i64x2ShrU: 0xcd,
   i64x2Add: 0xce,
   i64x2Sub: 0xd1,
+  f32x4Add: 0xe4,
   f64x2Abs: 0xec,
   f64x2Neg: 0xed,
   f64x2Sqrt: 0xef,

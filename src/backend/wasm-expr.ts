@@ -148,6 +148,9 @@ export class Emitter {
   i32Eq(a: Expr, b: Expr): Expr {
     return this.bin(a, b, OP.i32Eq);
   }
+  i32LtS(a: Expr, b: Expr): Expr {
+    return this.bin(a, b, OP.i32LtS);
+  }
   i32GeS(a: Expr, b: Expr): Expr {
     return this.bin(a, b, OP.i32GeS);
   }

@@ -13,6 +13,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { broadcastShapes } from "../backend/tensor.js";
+import { sumRows } from "../backend/heap-ops.js";
 import { tfjsHeap } from "../backend/wasm-heap.js";
 import { reduceToShape } from "./count-math.js";
 import { evaluateCountLogProb, type CountOutputs, type ThetaLayout } from "./nb-log-prob-js.js";
@@ -113,6 +114,15 @@ function forward(p: Prepared, grad: boolean): Forward {
   return { value: wrap(out.value)!, dMu: wrap(out.dMu), dTheta: wrap(out.dTheta), dPi: wrap(out.dPi) };
 }
 
+/** `reduceToShape`, with the common per-gene case (a matrix summed over its rows) as `sumRows`. */
+function toShape(grad: tf.Tensor, shape: readonly number[]): tf.Tensor {
+  const cols = grad.shape[1];
+  if (grad.rank === 2 && shape[shape.length - 1] === cols && tf.util.sizeFromShape([...shape]) === cols) {
+    return tf.reshape(sumRows(grad), [...shape]);
+  }
+  return reduceToShape(grad, shape);
+}
+
 /**
  * The NB (`pi` undefined) or ZINB log-likelihood through the fused pass, differentiable in
  * `mu`, `theta` and `pi` (not in `x`). Call only when {@link useHostCountKernels} is true.
@@ -132,7 +142,7 @@ export function countLogProbHost(x: tf.Tensor, mu: tf.Tensor, theta: tf.Tensor, 
       value: f[0]!,
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) =>
         // dy · ∂, summed back to each parameter's own shape (θ: over all but its own axes).
-        saved.map((partial, k) => reduceToShape(tf.mul(dy, partial), ins[k]!.shape)),
+        saved.map((partial, k) => toShape(tf.mul(dy, partial), ins[k]!.shape)),
     };
   }) as unknown as Parameters<typeof tf.customGrad>[0]);
   return op(...inputs);

@@ -6,6 +6,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import { log1pCounts } from "../../backend/heap-ops.js";
 import { nextSeed } from "../../backend/random.js";
 import type { Distribution } from "../../distributions/distribution.js";
 import { NegativeBinomial } from "../../distributions/negative-binomial.js";
@@ -128,7 +129,7 @@ export class ScviCore extends Module {
    */
   encode(inputs: ScviInputs): ScviEncoding {
     const o = this.options;
-    const logX = tf.log1p(inputs.x);
+    const logX = log1pCounts(inputs.x);
     const encoderInput = o.encodeCovariates && inputs.contCovs ? tf.concat([logX, inputs.contCovs], -1) : logX;
     const cats = o.encodeCovariates ? this.categorical(inputs) : [];
     const noiseZ = tf.zeros([inputs.x.shape[0]!, o.nLatent]);

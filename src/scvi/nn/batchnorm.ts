@@ -5,6 +5,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import { sumRows } from "../../backend/heap-ops.js";
 import { nextSeed } from "../../backend/random.js";
 import { Module } from "./module.js";
 
@@ -20,9 +21,11 @@ export interface BatchNorm1dOptions {
  * Batch statistics of `x` (`[n, c]`) over its first axis: the mean and the biased variance.
  */
 function moments2d(x: tf.Tensor): { mean: tf.Tensor; variance: tf.Tensor } {
-  const mean = tf.mean(x, 0);
+  // Column sums through `sumRows` (the wasm backend's reduction over axis 0 transposes first).
+  const n = x.shape[0]!;
+  const mean = tf.div(sumRows(x), n);
   const centred = tf.sub(x, mean);
-  const variance = tf.mean(tf.square(centred), 0);
+  const variance = tf.div(sumRows(tf.square(centred)), n);
   return { mean, variance };
 }
 
@@ -81,8 +84,8 @@ export function batchNormTrain(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, 
       gradFunc: (dyOut: tf.Tensor, saved: tf.Tensor[]) => {
         const [sHat, sInvStd, sGamma, sMask] = saved as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor | undefined];
         const dy = sMask ? tf.mul(dyOut, sMask) : dyOut;
-        const dBeta = tf.sum(dy, 0);
-        const dGamma = tf.sum(tf.mul(dy, sHat), 0);
+        const dBeta = sumRows(dy);
+        const dGamma = sumRows(tf.mul(dy, sHat));
         // dx = invStd · gamma · (dy − mean(dy) − x̂ · mean(dy · x̂))
         const dx = tf.mul(
           tf.sub(tf.sub(dy, tf.div(dBeta, n)), tf.mul(sHat, tf.div(dGamma, n))),

@@ -22,6 +22,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import { sumRows, transpose2d } from "../../backend/heap-ops.js";
 
 /**
  * How a dense layer's weight is stored: `"io"` as `[nIn, nOut]` (PyTorch's transpose; best
@@ -42,12 +43,12 @@ function explicitTransposes(): boolean {
 
 /** `a · bᵀ`. */
 function matMulBT(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
-  return explicitTransposes() ? tf.matMul(a, tf.transpose(b)) : tf.matMul(a, b, false, true);
+  return explicitTransposes() ? tf.matMul(a, transpose2d(b) as tf.Tensor2D) : tf.matMul(a, b, false, true);
 }
 
 /** `aᵀ · b`. */
 function matMulAT(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
-  return explicitTransposes() ? tf.matMul(tf.transpose(a), b) : tf.matMul(a, b, true, false);
+  return explicitTransposes() ? tf.matMul(transpose2d(a) as tf.Tensor2D, b) : tf.matMul(a, b, true, false);
 }
 
 /** The forward kernel: `x · W + b` for either layout. */
@@ -61,10 +62,10 @@ function denseKernel(args: { inputs: tf.NamedTensorMap; attrs?: tf.NamedAttrMap 
     const nOut = w.shape[0];
     // x · Wᵀ packs Wᵀ (nIn·nOut); (W · xᵀ)ᵀ packs xᵀ (n·nIn) and transposes the n·nOut result.
     if (n * nIn + n * nOut < 2 * nIn * nOut) {
-      const yT = tf.matMul(w, tf.transpose(x));
-      return bias ? tf.add(tf.transpose(yT), bias) : tf.transpose(yT);
+      const yT = tf.matMul(w, transpose2d(x) as tf.Tensor2D);
+      return bias ? tf.add(transpose2d(yT), bias) : transpose2d(yT);
     }
-    const wT = tf.transpose(w);
+    const wT = transpose2d(w) as tf.Tensor2D;
     return bias ? tf.fused.matMul({ a: x, b: wT, bias }) : tf.matMul(x, wT);
   });
 }
@@ -87,11 +88,11 @@ function registerGradient(): void {
         return {
           x: () => matMulBT(dy, w),
           w: () => matMulAT(x, dy),
-          bias: () => tf.sum(dy, 0),
+          bias: () => sumRows(dy),
         };
       }
-      // W: [nOut, nIn]. dx = dy · W, dW = dyᵀ · x, db = Σ dy (as a row sum of dyᵀ, where the
-      // WebAssembly backend's column sum would transpose internally).
+      // W: [nOut, nIn]. dx = dy · W, dW = dyᵀ · x, db = Σ dy (the column sum of the wasm
+      // backend transposes internally: `sumRows` and `transpose2d` are heap kernels there).
       if (!explicitTransposes()) {
         return {
           x: () => tf.matMul(dy, w),
@@ -99,11 +100,10 @@ function registerGradient(): void {
           bias: () => tf.sum(dy, 0),
         };
       }
-      const dyT = tf.transpose(dy);
       return {
         x: () => tf.matMul(dy, w),
-        w: () => tf.matMul(dyT, x),
-        bias: () => tf.sum(dyT, 1),
+        w: () => tf.matMul(transpose2d(dy) as tf.Tensor2D, x),
+        bias: () => sumRows(dy),
       };
     },
   });

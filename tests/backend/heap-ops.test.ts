@@ -1,0 +1,76 @@
+import * as tf from "@tensorflow/tfjs";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { log1pCounts, sumRows, transpose2d } from "../../src/backend/heap-ops.js";
+
+const matrix = fc
+  .record({ rows: fc.integer({ min: 1, max: 40 }), cols: fc.integer({ min: 1, max: 41 }) })
+  .chain(({ rows, cols }) =>
+    fc.record({
+      rows: fc.constant(rows),
+      cols: fc.constant(cols),
+      values: fc.array(fc.double({ min: -1e3, max: 1e3, noNaN: true }).map(Math.fround), { minLength: rows * cols, maxLength: rows * cols }),
+    }),
+  );
+
+/** Values and gradient (of a weighted sum) of `f` at `x`. */
+function valueAndGrad(f: (x: tf.Tensor) => tf.Tensor, x: tf.Tensor): [number[], number[]] {
+  return tf.tidy(() => {
+    const y = f(x);
+    const w = tf.range(1, y.size + 1).reshape(y.shape);
+    const g = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(f(t), w)))(x);
+    return [Array.from(y.dataSync()), Array.from(g.dataSync())];
+  }) as unknown as [number[], number[]];
+}
+
+describe("heap ops (wasm backend kernels with tfjs fallbacks)", () => {
+  it("transpose2d equals tf.transpose exactly, in value and gradient (property)", () => {
+    fc.assert(
+      fc.property(matrix, ({ rows, cols, values }) => {
+        const x = tf.tensor2d(values, [rows, cols]);
+        const [ours, ourGrad] = valueAndGrad(transpose2d, x);
+        const [ref, refGrad] = valueAndGrad((t) => tf.transpose(t), x);
+        x.dispose();
+        expect(ours).toEqual(ref);
+        expect(ourGrad).toEqual(refGrad);
+      }),
+      { seed: 42, numRuns: 60 },
+    );
+  });
+
+  it("sumRows equals tf.sum(x, 0) to float32 rounding, in value and gradient (property)", () => {
+    fc.assert(
+      fc.property(matrix, ({ rows, cols, values }) => {
+        const x = tf.tensor2d(values, [rows, cols]);
+        const [ours, ourGrad] = valueAndGrad(sumRows, x);
+        const [ref, refGrad] = valueAndGrad((t) => tf.sum(t, 0), x);
+        x.dispose();
+        ours.forEach((v, i) => expect(Math.abs(v - ref[i]!)).toBeLessThanOrEqual(1e-6 * rows * 1e3));
+        expect(ourGrad).toEqual(refGrad);
+      }),
+      { seed: 42, numRuns: 60 },
+    );
+  });
+
+  it("log1pCounts is log1p in float64 rounded to float32, with gradient 1/(1+x); invalid inputs fall back to tf.log1p", () => {
+    const xs = [0, 1, 2, 7, 30, 1000, 1e-9, 0.5, 123456, -0.5];
+    const [values, grads] = valueAndGrad(log1pCounts, tf.tensor(xs));
+    xs.forEach((x, i) => {
+      expect(values[i]).toBe(Math.fround(Math.log1p(Math.fround(x))));
+      expect(grads[i]).toBeCloseTo((i + 1) / (1 + x), 5);
+    });
+    const invalid = tf.tidy(() => Array.from(log1pCounts(tf.tensor([1, -2, NaN])).dataSync()));
+    expect(invalid[0]).toBeCloseTo(Math.log(2), 6);
+    expect(invalid.slice(1).every(Number.isNaN)).toBe(true);
+  });
+
+  it("leak no tensors and reject non-matrices", () => {
+    const x = tf.tensor2d([[1, 2, 3]]);
+    const before = tf.memory().numTensors;
+    tf.dispose(tf.tidy(() => [transpose2d(x), sumRows(x), log1pCounts(x)]));
+    tf.dispose(tf.grads((t: tf.Tensor) => tf.sum(tf.add(tf.sum(transpose2d(t)), tf.add(tf.sum(sumRows(t)), tf.sum(log1pCounts(t))))))([x]));
+    expect(tf.memory().numTensors).toBe(before);
+    expect(() => transpose2d(tf.zeros([2, 2, 2]))).toThrow(/expected a matrix/);
+    x.dispose();
+  });
+});
