@@ -9,6 +9,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import { shareIdentityOnWasm } from "./wasm-identity.js";
 import "./comparison-gradients.js";
 
 /** The backends scvi-ts knows how to start. `tensorflow` is tfjs-node(-gpu). */
@@ -40,7 +41,9 @@ async function tryTensorflow(): Promise<boolean> {
 
 async function tryWasm(): Promise<boolean> {
   await import("@tensorflow/tfjs-backend-wasm");
-  return tf.setBackend("wasm");
+  if (!(await tf.setBackend("wasm"))) return false;
+  shareIdentityOnWasm();
+  return true;
 }
 
 async function start(name: BackendName): Promise<boolean> {
