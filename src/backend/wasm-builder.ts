@@ -86,6 +86,7 @@ export const OP = {
   i64Const: 0x42,
   f64Const: 0x44,
   i32Eqz: 0x45,
+  i64Eqz: 0x50,
   i32Eq: 0x46,
   i32Ne: 0x47,
   i32LtS: 0x48,

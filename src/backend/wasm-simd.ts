@@ -14,7 +14,7 @@
  *
  * @module
  */
-import { SIMD } from "./wasm-builder.js";
+import { OP, SIMD } from "./wasm-builder.js";
 import type { Emitter, Expr } from "./wasm-expr.js";
 
 const LN2_HI = 6.93147180369123816490e-1;
@@ -131,6 +131,13 @@ export class Simd {
   anyTrue(mask: Expr): Expr {
     return this.op([mask], SIMD.anyTrue);
   }
+  /** i32: whether `lane` of `mask` is set. */
+  laneSet(mask: Expr, lane: 0 | 1): Expr {
+    return () => {
+      mask();
+      this.c.fn.simd(SIMD.i64x2ExtractLane, lane).op(OP.i64Eqz, OP.i32Eqz);
+    };
+  }
   /** i32: whether both lanes of `mask` are set. */
   allTrue(mask: Expr): Expr {
     return this.op([mask], SIMD.i64x2AllTrue);
@@ -230,13 +237,15 @@ export class SimdMath {
     v.set(out, v.add(v.mul(v.get(e), v.f64(LN2_HI)), v.add(v.mul(v.get(e), v.f64(LN2_LO)), series)));
   }
 
-  /** `out = log1p(arg)` per lane, for lanes above −1. */
-  log1p(out: number, arg: Expr): void {
+  /** `out = log1p(arg)` per lane, for lanes above −1 (`reciprocal`: 1/(1 + arg), if known). */
+  log1p(out: number, arg: Expr, reciprocal?: Expr): void {
     const { v, u, r } = this;
     v.set(r, arg);
     v.set(u, v.add(v.f64(1), v.get(r)));
     this.log(out, v.get(u));
-    v.set(out, v.sub(v.get(out), v.div(v.sub(v.sub(v.get(u), v.f64(1)), v.get(r)), v.get(u))));
+    // The correction ((u − 1) − r)/u; a caller that has 1/(1 + arg) passes it (no division).
+    const excess = v.sub(v.sub(v.get(u), v.f64(1)), v.get(r));
+    v.set(out, v.sub(v.get(out), reciprocal ? v.mul(excess, reciprocal) : v.div(excess, v.get(u))));
   }
 
   /** `out = exp(arg)` per lane, for finite lanes up to 709 (0 below −708.39). */

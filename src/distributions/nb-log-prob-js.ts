@@ -88,20 +88,34 @@ export function thetaPeriod(p: CountInputs): number {
   return p.thetaLayout === "scalar" ? 1 : p.thetaLayout === "lastAxis" ? p.theta.length : p.x.length;
 }
 
-/** Per-θ constants: log θ, lgamma(θ), ψ(θ). */
-function thetaConstants(theta: ArrayLike<number>): { logT: Float64Array; lgT: Float64Array; dgT: Float64Array } {
-  const logT = new Float64Array(theta.length);
-  const lgT = new Float64Array(theta.length);
-  const dgT = new Float64Array(theta.length);
-  const buf = new Float64Array(2);
-  for (let j = 0; j < theta.length; j++) {
-    const t = theta[j]!;
-    logT[j] = Math.log(t);
-    lgammaDigamma(t, buf);
-    lgT[j] = buf[0]!;
-    dgT[j] = buf[1]!;
+/**
+ * Per-θ constants log θ, lgamma(θ), ψ(θ), computed on first use (the WebAssembly kernel leaves
+ * only a few elements to this loop, so most entries are never needed).
+ */
+class ThetaConstants {
+  readonly logT: Float64Array;
+  readonly lgT: Float64Array;
+  readonly dgT: Float64Array;
+  private readonly ready: Uint8Array;
+  private readonly buf = new Float64Array(2);
+
+  constructor(private readonly theta: ArrayLike<number>) {
+    this.logT = new Float64Array(theta.length);
+    this.lgT = new Float64Array(theta.length);
+    this.dgT = new Float64Array(theta.length);
+    this.ready = new Uint8Array(theta.length);
   }
-  return { logT, lgT, dgT };
+
+  /** Makes entry `j` available. */
+  fill(j: number): void {
+    if (this.ready[j]) return;
+    const t = this.theta[j]!;
+    this.logT[j] = Math.log(t);
+    lgammaDigamma(t, this.buf);
+    this.lgT[j] = this.buf[0]!;
+    this.dgT[j] = this.buf[1]!;
+    this.ready[j] = 1;
+  }
 }
 
 /**
@@ -131,7 +145,7 @@ export function evaluateCountLogProb(p: CountInputs, grad: boolean, out: CountOu
   const full = thetaLayout === "full";
   const period = thetaPeriod(p);
   // With θ per element, its log, lgamma and ψ are computed in the loop instead of a table.
-  const table = full ? undefined : thetaConstants(theta);
+  const table = full ? undefined : new ThetaConstants(theta);
   const { value, dMu, dTheta, dPi } = out;
   const buf = new Float64Array(2);
   const count = indices ? indices.length : x.length;
@@ -180,6 +194,7 @@ export function evaluateCountLogProb(p: CountInputs, grad: boolean, out: CountOu
         }
       }
     } else if (xv > 0) {
+      table?.fill(j);
       const logTM = full ? Math.log(t + m) : table!.logT[j]! + L; // log(θ+μ)
       dLdMu = (t * (xv - m)) / (m * (t + m));
       let merged = 0; // log Π(θ+k) + x log μ − log(1 + E), when the product path applies

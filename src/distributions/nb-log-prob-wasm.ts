@@ -29,6 +29,7 @@ import {
 /** Parameters beyond this are left to the JavaScript loop (and so are NaNs). */
 const FINITE = 1e300;
 
+
 /**
  * Emits one kernel variant: `(n, period, x, mu, pi, theta, logFactorial, value, dMu, dTheta,
  * dPi, fallback) → fallbackCount`, with or without zero inflation and gradients.
@@ -37,8 +38,9 @@ const FINITE = 1e300;
  * fallback and the product loop (which runs to the larger count of the pair, masking the
  * other lane): both cases' quantities are computed for both lanes and selected, and the zero
  * case's logarithm (`log((σ(π) + σ(−π) p0)(1 + E))/(1 + E)`) and the count case's
- * (`log Π(θ+k) μ^x / (1 + E)`) are one `log` of a selected argument. A pair with a lane outside
- * the kernel's domain goes to the JavaScript loop whole, as does an odd last element.
+ * (`log Π(θ+k) μ^x / (1 + E)`) are one `log` of a selected argument. A lane outside the kernel's
+ * domain is listed for the JavaScript loop (and computed harmlessly here), as is an odd last
+ * element.
  */
 function kernelFunction(zi: boolean, grad: boolean): WasmFunction {
   const fn = new WasmFunction(["i32", "i32", "i32", "i32", "i32", "i32", "i32", "i32", "i32", "i32", "i32", "i32"], ["i32"]);
@@ -51,7 +53,7 @@ function kernelFunction(zi: boolean, grad: boolean): WasmFunction {
   const j1 = c.local("i32");
   const fbc = c.local("i32");
   const a4 = c.local("i32");
-  const [xv, m, t, invT, logT, ratio, r1, L, nb0, piv, e, inv, sig, p0, num, arg, lg, q, d, mp, k, zero, pos, active] = Array.from({ length: 24 }, () =>
+  const [xv, m, t, invT, logT, ratio, r1, L, nb0, piv, e, inv, sig, p0, num, arg, lg, q, d, mp, k, zero, pos, active, ok] = Array.from({ length: 25 }, () =>
     v.local(),
   );
   const g = (l: number) => c.get(l);
@@ -70,11 +72,26 @@ function kernelFunction(zi: boolean, grad: boolean): WasmFunction {
   c.block((exit) => {
     c.loop((top) => {
       c.brIf(c.i32GeS(c.i32Add(g(i), c.i32(1)), g(N)), exit);
-      c.block((next) => {
-        const fallback = () => {
-          record(g(i));
-          record(c.i32Add(g(i), c.i32(1)));
-          c.br(next);
+      c.block(() => {
+        /**
+         * Lanes where `ok` is clear go to the JavaScript loop; they are made harmless (zero count,
+         * unit parameters) so that the pair still runs, and their outputs are overwritten later.
+         */
+        const sendLanes = (ok: number) => {
+          c.if(c.not(v.allTrue(g(ok))), () => {
+            c.if(c.not(v.laneSet(g(ok), 0)), () => record(g(i)));
+            c.if(c.not(v.laneSet(g(ok), 1)), () => record(c.i32Add(g(i), c.i32(1))));
+            v.set(xv, v.select(g(ok), g(xv), f(0)));
+            for (const [l, value] of [
+              [m, 1],
+              [t, 1],
+              [invT, 1],
+              [logT, 0],
+              ...(zi ? [[piv, 0]] : []),
+            ] as [number, number][]) {
+              v.set(l, v.select(g(ok), g(l), f(value)));
+            }
+          });
         };
         c.set(a4, c.i32Shl(g(i), 2));
         v.set(xv, v.loadF32Pair(at(X)));
@@ -86,14 +103,15 @@ function kernelFunction(zi: boolean, grad: boolean): WasmFunction {
         v.set(logT, gather(c.i32Add(th0, c.i32(16)), c.i32Add(th1, c.i32(16))));
         if (zi) v.set(piv, v.loadF32Pair(at(PI)));
         // The kernel's domain: integer counts 0..16, finite positive μ and θ, finite logits.
-        let ok = v.and(v.and(v.ge(g(xv), f(0)), v.le(g(xv), f(PRODUCT_MAX_COUNT))), v.eq(g(xv), v.floor(g(xv))));
-        ok = v.and(ok, v.and(inRange(g(m), 0, FINITE), inRange(g(t), 0, FINITE)));
-        if (zi) ok = v.and(ok, v.lt(v.abs(g(piv)), f(FINITE)));
-        c.if(c.not(v.allTrue(ok)), fallback);
+        let domain = v.and(v.and(v.ge(g(xv), f(0)), v.le(g(xv), f(PRODUCT_MAX_COUNT))), v.eq(g(xv), v.floor(g(xv))));
+        domain = v.and(domain, v.and(inRange(g(m), 0, FINITE), inRange(g(t), 0, FINITE)));
+        if (zi) domain = v.and(domain, v.lt(v.abs(g(piv)), f(FINITE)));
+        v.set(ok, domain);
+        sendLanes(ok);
         v.set(zero, v.eq(g(xv), f(0)));
         v.set(ratio, v.mul(g(m), g(invT)));
         v.set(r1, v.div(f(1), v.add(f(1), g(ratio)))); // θ/(θ+μ)
-        math.log1p(L, g(ratio));
+        math.log1p(L, g(ratio), g(r1));
         v.set(nb0, v.neg(v.mul(g(t), g(L))));
         if (zi) {
           v.set(pos, v.ge(g(piv), f(0)));
@@ -126,7 +144,14 @@ function kernelFunction(zi: boolean, grad: boolean): WasmFunction {
         // One logarithm for both cases.
         const zeroArg = zi ? v.mul(g(num), g(inv)) : f(1);
         v.set(arg, v.select(g(zero), zeroArg, v.mul(v.mul(g(q), g(mp)), g(inv))));
-        c.if(c.not(v.allTrue(inRange(g(arg), PRODUCT_MIN, PRODUCT_MAX))), fallback);
+        // Out-of-range products (and zeros whose two terms underflow) go to the JavaScript loop;
+        // the lane's log argument becomes 1 so the rest stays finite.
+        v.set(ok, inRange(g(arg), PRODUCT_MIN, PRODUCT_MAX));
+        c.if(c.not(v.allTrue(g(ok))), () => {
+          c.if(c.not(v.laneSet(g(ok), 0)), () => record(g(i)));
+          c.if(c.not(v.laneSet(g(ok), 1)), () => record(c.i32Add(g(i), c.i32(1))));
+          v.set(arg, v.select(g(ok), g(arg), f(1)));
+        });
         math.log(lg, g(arg));
         const lfAt = (lane: 0 | 1) => c.i32Add(g(LF), c.i32Shl(c.toI32(v.lane(g(xv), lane)), 3));
         let countValue = v.sub(v.add(v.sub(g(lg), gather(lfAt(0), lfAt(1))), g(nb0)), v.mul(g(xv), v.add(g(logT), g(L))));
