@@ -11,6 +11,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { shareIdentityOnWasm } from "./wasm-identity.js";
 import "./comparison-gradients.js";
+import "./sum-gradient.js";
 
 /** The backends scvi-ts knows how to start. `tensorflow` is tfjs-node(-gpu). */
 export type BackendName = "tensorflow" | "wasm" | "cpu";

@@ -1,7 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { log1pCounts, sumRows, transpose2d } from "../../src/backend/heap-ops.js";
+import { expand2d, log1pCounts, sumRows, transpose2d } from "../../src/backend/heap-ops.js";
 
 const matrix = fc
   .record({ rows: fc.integer({ min: 1, max: 40 }), cols: fc.integer({ min: 1, max: 41 }) })
@@ -62,6 +62,26 @@ describe("heap ops (wasm backend kernels with tfjs fallbacks)", () => {
     const invalid = tf.tidy(() => Array.from(log1pCounts(tf.tensor([1, -2, NaN])).dataSync()));
     expect(invalid[0]).toBeCloseTo(Math.log(2), 6);
     expect(invalid.slice(1).every(Number.isNaN)).toBe(true);
+  });
+
+  it("expand2d repeats a vector into a matrix along either axis (and falls back for other dtypes)", () => {
+    const [rows, cols] = tf.tidy(() => [
+      expand2d(tf.tensor([1, 2, 3]), [2, 3], 0).arraySync(),
+      expand2d(tf.tensor([4, 5]), [2, 3], 1).arraySync(),
+    ]);
+    expect(rows).toEqual([
+      [1, 2, 3],
+      [1, 2, 3],
+    ]);
+    expect(cols).toEqual([
+      [4, 4, 4],
+      [5, 5, 5],
+    ]);
+    expect(tf.tidy(() => expand2d(tf.tensor([1, 2], undefined, "int32"), [3, 2], 0).arraySync())).toEqual([
+      [1, 2],
+      [1, 2],
+      [1, 2],
+    ]);
   });
 
   it("leak no tensors and reject non-matrices", () => {
