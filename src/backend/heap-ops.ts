@@ -198,16 +198,46 @@ function log1pFunction(): WasmFunction {
   return fn;
 }
 
+/** `sumSquares(n, in) → Σ in[i]²` in float64 (f64x2 lanes; an odd last element in scalar code). */
+function sumSquaresFunction(): WasmFunction {
+  const fn = new WasmFunction(["i32", "i32"], ["f64"]);
+  const c = new Emitter(fn);
+  const v = new Simd(c);
+  const [N, IN] = [0, 1];
+  const i = c.local("i32");
+  const [x, acc] = [v.local(), v.local()];
+  const total = c.local("f64");
+  const g = (l: number) => c.get(l);
+  v.set(acc, v.f64(0));
+  c.block((exit) =>
+    c.loop((top) => {
+      c.brIf(c.i32GeS(c.i32Add(g(i), c.i32(1)), g(N)), exit);
+      v.set(x, v.loadF32Pair(c.i32Add(g(IN), c.i32Shl(g(i), 2))));
+      v.set(acc, v.add(v.get(acc), v.mul(v.get(x), v.get(x))));
+      c.set(i, c.i32Add(g(i), c.i32(2)));
+      c.br(top);
+    }),
+  );
+  c.set(total, c.add(v.lane(v.get(acc), 0), v.lane(v.get(acc), 1)));
+  c.if(c.i32Eq(g(i), c.i32Add(g(N), c.i32(-1))), () => {
+    const last = c.loadF32(c.i32Add(g(IN), c.i32Shl(g(i), 2)));
+    c.set(total, c.add(g(total), c.mul(last, last)));
+  });
+  c.ret(g(total));
+  return fn;
+}
+
 interface HeapOps {
   transpose: (rows: number, cols: number, input: number, output: number) => void;
   expand: (rows: number, cols: number, alongRows: number, input: number, output: number) => void;
+  sumSquares: (n: number, input: number) => number;
   sumRows: (rows: number, cols: number, input: number, output: number) => void;
   log1p: (n: number, input: number, output: number) => number;
 }
 
 function ops(heap: TfjsHeap): HeapOps | null {
   return heapModule(heap, "scvi-ts:heap-ops", () =>
-    encodeModule([transposeFunction(), sumRowsFunction(), log1pFunction(), expandFunction()], { transpose: 0, sumRows: 1, log1p: 2, expand: 3 }, {
+    encodeModule([transposeFunction(), sumRowsFunction(), log1pFunction(), expandFunction(), sumSquaresFunction()], { transpose: 0, sumRows: 1, log1p: 2, expand: 3, sumSquares: 4 }, {
       pages: 1,
       imported: true,
     }),
@@ -315,4 +345,29 @@ function log1pRaw(x: tf.Tensor): tf.Tensor {
  */
 export function log1pCounts(x: tf.Tensor): tf.Tensor {
   return differentiable(x, log1pRaw, (dy, input) => tf.div(dy, tf.add(input, 1)));
+}
+
+/**
+ * The sum of the squares of every element of `tensors`, as a number (NaN or Infinity when an
+ * element is not finite): on the wasm heap one pass per tensor in float64, no tensor created;
+ * elsewhere one tfjs reduction and a read. For a gradient's squared norm.
+ *
+ * @example
+ * ```ts
+ * sumOfSquares([tf.tensor([3, 4])]); // 25
+ * ```
+ */
+export function sumOfSquares(tensors: readonly tf.Tensor[]): number {
+  const heap = enabled ? tfjsHeap() : null;
+  const o = heap && ops(heap);
+  if (heap && o && tensors.every((t) => t.dtype === "float32")) {
+    let total = 0;
+    for (const t of tensors) total += o.sumSquares(t.size, heapOffset(heap, t));
+    return total;
+  }
+  if (tensors.length === 0) return 0;
+  const total = tf.tidy(() => tf.addN(tensors.map((t) => tf.sum(tf.square(tf.cast(t, "float32"))))));
+  const value = total.dataSync()[0]!;
+  total.dispose();
+  return value;
 }

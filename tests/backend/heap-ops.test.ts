@@ -1,7 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { expand2d, log1pCounts, sumRows, transpose2d } from "../../src/backend/heap-ops.js";
+import { expand2d, log1pCounts, setHeapOps, sumOfSquares, sumRows, transpose2d } from "../../src/backend/heap-ops.js";
 
 const matrix = fc
   .record({ rows: fc.integer({ min: 1, max: 40 }), cols: fc.integer({ min: 1, max: 41 }) })
@@ -82,6 +82,20 @@ describe("heap ops (wasm backend kernels with tfjs fallbacks)", () => {
       [1, 2],
       [1, 2],
     ]);
+  });
+
+  it("sumOfSquares is the float64 sum of squares on the heap and agrees with the tfjs fallback, NaN included", () => {
+    const tensors = [tf.tensor([3, 4]), tf.tensor2d([[1, -2, 0.5]]), tf.tensor([7])];
+    const before = tf.memory().numTensors;
+    expect(sumOfSquares(tensors)).toBe(9 + 16 + 1 + 4 + 0.25 + 49);
+    expect(tf.memory().numTensors).toBe(before);
+    setHeapOps(false);
+    expect(sumOfSquares(tensors)).toBeCloseTo(79.25, 4);
+    setHeapOps(true);
+    const bad = tf.tensor([1, NaN]);
+    expect(sumOfSquares([...tensors, bad])).toBeNaN();
+    expect(sumOfSquares([])).toBe(0);
+    tf.dispose([...tensors, bad]);
   });
 
   it("leak no tensors and reject non-matrices", () => {

@@ -5,6 +5,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import { sumOfSquares } from "../../backend/heap-ops.js";
 import { Adam, AdamW } from "../../infer/optim/adam.js";
 import { ReduceLROnPlateau } from "../../infer/optim/lr-scheduler.js";
 import type { Optimizer } from "../../infer/optim/optimizer.js";
@@ -128,12 +129,11 @@ export class TrainingPlan extends BaseTrainingPlan {
     const pairs = this.variables.filter((v) => grads[v.name] !== undefined).map((v) => [v, grads[v.name]!] as const);
     let values: Float32Array;
     try {
-      const gradNormSq = tf.tidy(() => tf.addN(pairs.map(([, g]) => tf.sum(tf.square(g)))).reshape([1]));
-      values = readScalars(tf.tidy(() => tf.concat([kept!, gradNormSq])));
-      gradNormSq.dispose();
-      kept!.dispose();
+      // The squared gradient norm only guards against non-finite gradients: one heap pass per
+      // gradient on wasm (no kernels, no tensors), a reduction elsewhere.
+      const gradNormSquared = sumOfSquares(pairs.map(([, g]) => g));
+      values = Float32Array.from([...readScalars(kept!), gradNormSquared]);
       const loss = values[0]!;
-      const gradNormSquared = values[values.length - 1]!;
       if (!Number.isFinite(loss) || !Number.isFinite(gradNormSquared)) {
         throw new NonFiniteLossError(
           !Number.isFinite(loss) ? `the loss is ${loss}` : `a gradient is not finite (loss ${loss})`,
