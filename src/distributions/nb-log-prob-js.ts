@@ -122,7 +122,7 @@ class ThetaConstants {
  * Counts up to this take the product path: `lgamma(x+θ) − lgamma(θ) = log Π_{k<x} (θ+k)` and
  * `ψ(x+θ) − ψ(θ) = Σ_{k<x} 1/(θ+k)`, merged with `x log μ` and the gate into one logarithm.
  */
-export const PRODUCT_MAX_COUNT = 16;
+export const PRODUCT_MAX_COUNT = 64;
 /** The merged product is used while it stays well inside float64's range. */
 export const PRODUCT_MIN = 1e-290;
 export const PRODUCT_MAX = 1e290;

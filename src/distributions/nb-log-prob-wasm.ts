@@ -2,7 +2,7 @@
  * The NB / ZINB log-likelihood of `nb-log-prob-js.ts` as a WebAssembly kernel of the wasm
  * backend, running on the backend's own memory (see `backend/wasm-heap.ts`): no copies of the
  * 128 × 2,000 inputs and outputs, no JavaScript arrays to collect. It evaluates zero counts and
- * integer counts up to 16 with finite positive parameters — nearly every element of scVI's
+ * integer counts up to 64 with finite positive parameters — nearly every element of scVI's
  * data — by the same formulas as the JavaScript loop, in float64, two elements at a time
  * (`f64x2` SIMD with inline `log`/`log1p`/`exp`, `backend/wasm-simd.ts`); it lists the other
  * elements, which the JavaScript loop then fills in.
@@ -102,7 +102,7 @@ function kernelFunction(zi: boolean, grad: boolean): WasmFunction {
         v.set(invT, gather(c.i32Add(th0, c.i32(8)), c.i32Add(th1, c.i32(8))));
         v.set(logT, gather(c.i32Add(th0, c.i32(16)), c.i32Add(th1, c.i32(16))));
         if (zi) v.set(piv, v.loadF32Pair(at(PI)));
-        // The kernel's domain: integer counts 0..16, finite positive μ and θ, finite logits.
+        // The kernel's domain: integer counts 0..PRODUCT_MAX_COUNT, finite positive μ and θ, finite logits.
         let domain = v.and(v.and(v.ge(g(xv), f(0)), v.le(g(xv), f(PRODUCT_MAX_COUNT))), v.eq(g(xv), v.floor(g(xv))));
         domain = v.and(domain, v.and(inRange(g(m), 0, FINITE), inRange(g(t), 0, FINITE)));
         if (zi) domain = v.and(domain, v.lt(v.abs(g(piv)), f(FINITE)));
