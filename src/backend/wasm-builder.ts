@@ -136,6 +136,11 @@ export const OP = {
   f64ReinterpretI64: 0xbf,
 } as const;
 
+/** Appends `items` to `out` (a loop: spreading a large function's code overflows the call stack). */
+function append(out: number[], items: readonly number[]): void {
+  for (const item of items) out.push(item);
+}
+
 function uleb(value: number, out: number[]): void {
   let v = value >>> 0;
   do {
@@ -279,7 +284,8 @@ export class WasmFunction {
       uleb(count, out);
       out.push(TYPE_CODE[t]);
     }
-    out.push(...this.code, OP.end);
+    append(out, this.code);
+    out.push(OP.end);
     return out;
   }
 }
@@ -287,7 +293,7 @@ export class WasmFunction {
 function section(id: number, content: number[], out: number[]): void {
   out.push(id);
   uleb(content.length, out);
-  out.push(...content);
+  append(out, content);
 }
 
 function name(s: string, out: number[]): void {
@@ -353,7 +359,7 @@ export function encodeModule(
   for (const f of functions) {
     const body = f.body();
     uleb(body.length, code);
-    code.push(...body);
+    append(code, body);
   }
   section(10, code, out);
   return Uint8Array.from(out);

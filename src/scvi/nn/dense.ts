@@ -22,6 +22,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import { heapMatMul } from "../../backend/heap-matmul.js";
 import { sumRows, transpose2d } from "../../backend/heap-ops.js";
 
 /**
@@ -51,10 +52,39 @@ function matMulAT(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
   return explicitTransposes() ? tf.matMul(transpose2d(a) as tf.Tensor2D, b) : tf.matMul(a, b, true, false);
 }
 
+/**
+ * `x · W + b` with the wasm heap's matrix products (`heap-matmul.ts`), which read a transposed
+ * left operand in place; a transposed right operand (`W` stored `"oi"`) is transposed first.
+ * Null off the heap.
+ */
+function heapForward(x: tf.Tensor2D, w: tf.Tensor2D, bias: tf.Tensor1D | undefined, layout: DenseLayout): tf.Tensor | null {
+  if (layout === "io") return heapMatMul(x, w, { bias });
+  const wT = transpose2d(w);
+  const y = heapMatMul(x, wT, { bias });
+  wT.dispose();
+  return y;
+}
+
+/** `dy · Wᵀ` (`"io"`) or `dy · W` (`"oi"`) on the heap; null off the heap. */
+function heapInputGradient(dy: tf.Tensor2D, w: tf.Tensor2D, layout: DenseLayout): tf.Tensor | null {
+  if (layout === "oi") return heapMatMul(dy, w);
+  const wT = transpose2d(w);
+  const dx = heapMatMul(dy, wT);
+  wT.dispose();
+  return dx;
+}
+
+/** `xᵀ · dy` (`"io"`) or `dyᵀ · x` (`"oi"`) on the heap; null off the heap. */
+function heapWeightGradient(dy: tf.Tensor2D, x: tf.Tensor2D, layout: DenseLayout): tf.Tensor | null {
+  return layout === "io" ? heapMatMul(x, dy, { transposeA: true }) : heapMatMul(dy, x, { transposeA: true });
+}
+
 /** The forward kernel: `x · W + b` for either layout. */
 function denseKernel(args: { inputs: tf.NamedTensorMap; attrs?: tf.NamedAttrMap }): tf.Tensor {
   const { x, w, bias } = args.inputs as { x: tf.Tensor2D; w: tf.Tensor2D; bias?: tf.Tensor1D };
   const layout = (args.attrs?.layout ?? "io") as DenseLayout;
+  const onHeap = heapForward(x, w, bias, layout);
+  if (onHeap) return onHeap;
   return tf.tidy(() => {
     if (layout === "io") return bias ? tf.fused.matMul({ a: x, b: w, bias }) : tf.matMul(x, w);
     if (!explicitTransposes()) return bias ? tf.fused.matMul({ a: x, b: w, transposeB: true, bias }) : tf.matMul(x, w, false, true);
@@ -83,30 +113,41 @@ function registerGradient(): void {
       const dy = dyIn as tf.Tensor2D;
       const [x, w] = saved as [tf.Tensor2D, tf.Tensor2D];
       const layout = (attrs?.layout ?? "io") as DenseLayout;
-      if (layout === "io") {
-        // W: [nIn, nOut]. dx = dy · Wᵀ, dW = xᵀ · dy, db = Σ dy.
-        return {
-          x: () => matMulBT(dy, w),
-          w: () => matMulAT(x, dy),
-          bias: () => sumRows(dy),
-        };
-      }
-      // W: [nOut, nIn]. dx = dy · W, dW = dyᵀ · x, db = Σ dy (the column sum of the wasm
-      // backend transposes internally: `sumRows` and `transpose2d` are heap kernels there).
-      if (!explicitTransposes()) {
-        return {
-          x: () => tf.matMul(dy, w),
-          w: () => tf.matMul(dy, x, true, false),
-          bias: () => tf.sum(dy, 0),
-        };
-      }
+      // The heap products where they apply (wasm), else tfjs' matMul.
+      const fallback = tfjsGradient(dy, x, w, layout);
       return {
-        x: () => tf.matMul(dy, w),
-        w: () => tf.matMul(transpose2d(dy) as tf.Tensor2D, x),
-        bias: () => sumRows(dy),
+        x: () => heapInputGradient(dy, w, layout) ?? fallback.x(),
+        w: () => heapWeightGradient(dy, x, layout) ?? fallback.w(),
+        bias: fallback.bias,
       };
     },
   });
+}
+
+/** The gradient with tfjs' matMul (explicit transposes on the wasm backend). */
+function tfjsGradient(dy: tf.Tensor2D, x: tf.Tensor2D, w: tf.Tensor2D, layout: DenseLayout): { x: () => tf.Tensor; w: () => tf.Tensor; bias: () => tf.Tensor } {
+  if (layout === "io") {
+    // W: [nIn, nOut]. dx = dy · Wᵀ, dW = xᵀ · dy, db = Σ dy.
+    return {
+      x: () => matMulBT(dy, w),
+      w: () => matMulAT(x, dy),
+      bias: () => sumRows(dy),
+    };
+  }
+  // W: [nOut, nIn]. dx = dy · W, dW = dyᵀ · x, db = Σ dy (the column sum of the wasm
+  // backend transposes internally: `sumRows` and `transpose2d` are heap kernels there).
+  if (!explicitTransposes()) {
+    return {
+      x: () => tf.matMul(dy, w),
+      w: () => tf.matMul(dy, x, true, false),
+      bias: () => tf.sum(dy, 0),
+    };
+  }
+  return {
+    x: () => tf.matMul(dy, w),
+    w: () => tf.matMul(transpose2d(dy) as tf.Tensor2D, x),
+    bias: () => sumRows(dy),
+  };
 }
 
 function ensureRegistered(): void {

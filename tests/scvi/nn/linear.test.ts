@@ -3,6 +3,7 @@ import * as tf from "@tensorflow/tfjs";
 import fc from "fast-check";
 import { Linear, dense, type DenseLayout } from "../../../src/scvi/nn/index.js";
 import { setSeed } from "../../../src/backend/random.js";
+import { heapMatMulCalls, setHeapMatMul } from "../../../src/backend/heap-matmul.js";
 import { expectCloseTo, expectGradsClose, fixtureCase, lossAndGrads, stateOf, tensorOf } from "./fixture.js";
 
 const LAYOUTS: DenseLayout[] = ["io", "oi"];
@@ -125,11 +126,17 @@ describe("dense", () => {
     );
   });
 
-  it("computes the input gradient only when something asks for it", async () => {
+  it.each(["auto", "off"] as const)("computes the input gradient only when something asks for it (heap products %s)", async (mode) => {
+    setHeapMatMul(mode);
     const x = tf.randomNormal([16, 40]);
     const w = tf.variable(tf.randomNormal([40, 8]));
     const b = tf.variable(tf.zeros([8]));
-    const count = async (f: () => void) => (await tf.profile(f)).kernels.filter((k) => k.name === "BatchMatMul").length;
+    // Products in the gradient: tfjs' BatchMatMul kernels, or heap products (forward included).
+    const count = async (f: () => void) => {
+      const before = heapMatMulCalls();
+      const kernels = (await tf.profile(f)).kernels.filter((k) => k.name === "BatchMatMul").length;
+      return mode === "off" ? kernels : heapMatMulCalls() - before - 1;
+    };
     const onlyWeights = await count(() => {
       const { value, grads } = tf.variableGrads(() => tf.sum(dense(x, w, b)) as tf.Scalar, [w, b]);
       value.dispose();
@@ -141,6 +148,7 @@ describe("dense", () => {
       value.dispose();
       Object.values(grads).forEach((g) => g.dispose());
     });
+    setHeapMatMul("auto");
     expect(onlyWeights).toBe(1);
     expect(withInput).toBe(2);
     [x, w, b, xv].forEach((t) => t.dispose());
