@@ -32,6 +32,11 @@ export function setHeapMatMul(next: HeapMatMulMode, options: { fma?: boolean } =
   fmaOverride = options.fma;
 }
 
+/** Whether {@link heapMatMul} runs for float32 operands now (the wasm backend with its heap, not turned off). */
+export function heapMatMulEnabled(): boolean {
+  return mode === "auto" && tfjsHeap() !== null;
+}
+
 let calls = 0;
 
 /** How many products the heap path has computed in this process (a diagnostic for tests and profiling). */

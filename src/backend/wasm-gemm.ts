@@ -35,6 +35,8 @@ export interface GemmSpec {
   readonly mr?: number;
   /** Length of the k blocks (default {@link KC}): a block's rows of `B` stay in the L1 cache. */
   readonly kc?: number;
+  /** Rows per block of `A` (default {@link MC}, rounded to a multiple of `mr`). */
+  readonly mc?: number;
 }
 
 /** SIMD opcodes used here only. */
@@ -50,6 +52,9 @@ const F32_MUL = 0x94;
 
 /** Length of the k blocks: 256 rows × 8 columns of `B` (8 KiB) stay in the L1 cache. */
 const KC = 256;
+
+/** Rows per block of `A`: 128 rows × a k block (128 KiB) stay in the L2 cache across columns. */
+const MC = 128;
 
 /** Columns per tile kind: two vectors, one vector, one scalar. */
 type TileKind = 8 | 4 | 1;
@@ -74,6 +79,8 @@ export function gemmFunction(spec: GemmSpec): WasmFunction {
   const count = fn.local("i32");
   const k0 = fn.local("i32"); // first column of op(A) in the current k block
   const kLen = fn.local("i32"); // length of the current k block
+  const i0 = fn.local("i32"); // first row of the current block of rows
+  const iEnd = fn.local("i32"); // end of the current block of full tiles
   const av = fn.local("v128");
   const bv = [fn.local("v128"), fn.local("v128")];
   const bs = fn.local("f32");
@@ -161,9 +168,10 @@ export function gemmFunction(spec: GemmSpec): WasmFunction {
     }
   };
 
-  /** `for (v = from; v < to; v += stride) body()` with `to` an expression (skipped when empty). */
-  const forRange = (v: number, from: number, to: () => void, stride: number, body: () => void) => {
-    fn.i32Const(from).set(v);
+  /** `for (v = from; v < to; v += stride) body()` with `from` and `to` expressions (skipped when empty). */
+  const forRange = (v: number, from: () => void, to: () => void, stride: number, body: () => void) => {
+    from();
+    fn.set(v);
     fn.begin(OP.block);
     fn.get(v);
     to();
@@ -176,32 +184,37 @@ export function gemmFunction(spec: GemmSpec): WasmFunction {
     fn.op(OP.end);
     fn.op(OP.end);
   };
+  const constant = (v: number) => () => void fn.i32Const(v);
 
   fn.get(M).i32Const(mr).op(0x6d /* i32.div_s */).i32Const(mr).op(OP.i32Mul).set(fullRows);
   if (spec.transposeA) fn.get(M).i32Const(2).op(OP.i32Shl).set(aColBytes);
   else fn.i32Const(4).set(aColBytes);
   const kc = spec.kc ?? KC;
-  const columns = (kind: TileKind, from: number, to: number) => {
-    if (from >= to) return;
-    forRange(jb, from, () => fn.i32Const(to), kind, () => {
-      forRange(ib, 0, () => fn.get(fullRows), mr, () => tile(mr, kind));
-      // The last m mod mr rows.
-      for (let rows = 1; rows < mr; rows++) {
-        fn.get(M).get(fullRows).op(OP.i32Sub).i32Const(rows).op(OP.i32Eq).begin(OP.if);
-        fn.get(fullRows).set(ib);
-        tile(rows, kind);
-        fn.op(OP.end);
-      }
-    });
-  };
+  const mc = Math.max(mr, Math.floor((spec.mc ?? MC) / mr) * mr);
   const n8 = n - (n % 8);
   const n4 = n - (n % 4);
+  const kinds = ([
+    [8, 0, n8],
+    [4, n8, n4],
+    [1, n4, n],
+  ] as const).filter(([, from, to]) => from < to);
   // for (k0 = 0; k0 < k; k0 += kc) with kLen = min(kc, k − k0)
-  forRange(k0, 0, () => fn.i32Const(k), kc, () => {
+  forRange(k0, constant(0), constant(k), kc, () => {
     fn.i32Const(kc).i32Const(k).get(k0).op(OP.i32Sub).i32Const(kc).i32Const(k).get(k0).op(OP.i32Sub).op(OP.i32LtS).op(OP.select).set(kLen);
-    columns(8, 0, n8);
-    columns(4, n8, n4);
-    columns(1, n4, n);
+    // Full tiles, mc rows at a time (their k block of A stays in the L2 cache across columns).
+    forRange(i0, constant(0), () => fn.get(fullRows), mc, () => {
+      fn.get(i0).i32Const(mc).op(OP.i32Add).get(fullRows).get(i0).i32Const(mc).op(OP.i32Add).get(fullRows).op(OP.i32LtS).op(OP.select).set(iEnd);
+      for (const [kind, from, to] of kinds) {
+        forRange(jb, constant(from), constant(to), kind, () => forRange(ib, () => fn.get(i0), () => fn.get(iEnd), mr, () => tile(mr, kind)));
+      }
+    });
+    // The last m mod mr rows.
+    for (let rows = 1; rows < mr; rows++) {
+      fn.get(M).get(fullRows).op(OP.i32Sub).i32Const(rows).op(OP.i32Eq).begin(OP.if);
+      fn.get(fullRows).set(ib);
+      for (const [kind, from, to] of kinds) forRange(jb, constant(from), constant(to), kind, () => tile(rows, kind));
+      fn.op(OP.end);
+    }
   });
   return fn;
 }

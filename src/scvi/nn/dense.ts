@@ -22,7 +22,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import { heapMatMul } from "../../backend/heap-matmul.js";
+import { heapMatMul, heapMatMulEnabled } from "../../backend/heap-matmul.js";
 import { sumRows, transpose2d } from "../../backend/heap-ops.js";
 
 /**
@@ -31,6 +31,18 @@ import { sumRows, transpose2d } from "../../backend/heap-ops.js";
  * best when nOut > nIn, e.g. a decoder's output heads).
  */
 export type DenseLayout = "io" | "oi";
+
+/**
+ * The layout that makes a `nIn → nOut` layer fastest on the current backend. With the wasm
+ * heap's products the weight gradient reads its left operand transposed, which is slower the
+ * taller that operand: `"io"` makes it `[nIn]` tall, `"oi"` `[nOut]` tall, so the smaller side
+ * wins (measured on scVI's 2,000 ↔ 128 layers: 2.0 vs 2.6 ms). With tfjs' `matMul` the packed
+ * right operand decides: `"oi"` when nOut > nIn.
+ */
+export function preferredLayout(nIn: number, nOut: number): DenseLayout {
+  if (heapMatMulEnabled()) return nOut > nIn ? "io" : "oi";
+  return nOut > nIn ? "oi" : "io";
+}
 
 /** The kernel name the op is registered under. */
 const KERNEL_NAME = "ScviTsDense";

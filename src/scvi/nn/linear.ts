@@ -4,7 +4,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import { dense, type DenseLayout } from "./dense.js";
+import { dense, preferredLayout, type DenseLayout } from "./dense.js";
 import { linearInitBound, uniformInit } from "./init.js";
 import { Module } from "./module.js";
 
@@ -13,8 +13,8 @@ export interface LinearOptions {
   /** Whether the layer has a bias (default true). */
   bias?: boolean;
   /**
-   * How the weight is stored (see {@link DenseLayout}); by default `"oi"` (`[nOut, nIn]`) when
-   * nOut > nIn and `"io"` (`[nIn, nOut]`) otherwise, the faster choice on the WebAssembly backend.
+   * How the weight is stored (see {@link DenseLayout}); by default the faster one on the current
+   * backend ({@link preferredLayout}). The state dict has PyTorch's layout either way.
    */
   layout?: DenseLayout;
 }
@@ -54,7 +54,7 @@ export class Linear extends Module {
     if (!Number.isInteger(nIn) || nIn < 0 || !Number.isInteger(nOut) || nOut < 1) {
       throw new Error(`Linear: nIn=${nIn} and nOut=${nOut} must be integers (nIn >= 0, nOut >= 1)`);
     }
-    this.layout = options.layout ?? (nOut > nIn ? "oi" : "io");
+    this.layout = options.layout ?? preferredLayout(nIn, nOut);
     const bound = linearInitBound(nIn);
     // Drawn in PyTorch's [nOut, nIn] layout whatever the storage, so a seed gives the same
     // layer in both layouts.

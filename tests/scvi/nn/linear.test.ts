@@ -61,9 +61,22 @@ describe("Linear initialisation", () => {
     [a, b, c].forEach((m) => m.dispose());
   });
 
-  it("chooses the layout from the shape: [nIn, nOut] when narrowing, [nOut, nIn] when widening", () => {
+  it("chooses the layout from the shape: with heap products [nOut, nIn] when narrowing, [nIn, nOut] when widening", () => {
     const narrow = new Linear(20, 5);
     const wide = new Linear(5, 20);
+    expect(narrow.layout).toBe("oi");
+    expect(narrow.weight.shape).toEqual([5, 20]);
+    expect(wide.layout).toBe("io");
+    expect(wide.weight.shape).toEqual([5, 20]);
+    narrow.dispose();
+    wide.dispose();
+  });
+
+  it("chooses the other layouts with tfjs' matMul, whose packed right operand decides", () => {
+    setHeapMatMul("off");
+    const narrow = new Linear(20, 5);
+    const wide = new Linear(5, 20);
+    setHeapMatMul("auto");
     expect(narrow.layout).toBe("io");
     expect(narrow.weight.shape).toEqual([20, 5]);
     expect(wide.layout).toBe("oi");
