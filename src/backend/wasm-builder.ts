@@ -197,6 +197,11 @@ export class WasmFunction {
     return this;
   }
 
+  f32Const(v: number): this {
+    this.code.push(0x43, ...new Uint8Array(new Float32Array([v]).buffer));
+    return this;
+  }
+
   f64Const(v: number): this {
     this.code.push(OP.f64Const, ...new Uint8Array(new Float64Array([v]).buffer));
     return this;

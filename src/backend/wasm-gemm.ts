@@ -60,6 +60,26 @@ const MC = 128;
 type TileKind = 8 | 4 | 1;
 
 /**
+ * Emits `for (v = from; v < to; v += stride) body()` into `fn`, with `from` and `to`
+ * expressions (i32, evaluated at entry and on every turn) and `v` an i32 local; skipped when empty.
+ */
+export function forRangeLoop(fn: WasmFunction, v: number, from: () => void, to: () => void, stride: number, body: () => void): void {
+  from();
+  fn.set(v);
+  fn.begin(OP.block);
+  fn.get(v);
+  to();
+  fn.op(OP.i32GeS).brIf(0);
+  fn.begin(OP.loop);
+  body();
+  fn.get(v).i32Const(stride).op(OP.i32Add).tee(v);
+  to();
+  fn.op(OP.i32LtS).brIf(0);
+  fn.op(OP.end);
+  fn.op(OP.end);
+}
+
+/**
  * Builds `gemm(a, b, c, bias, m)`: `C[m, n] = op(A) · B (+ bias)` for the byte addresses `a`,
  * `b`, `c` and `bias` (ignored unless `spec.bias`) and `m` rows (at least 1).
  */
@@ -168,22 +188,7 @@ export function gemmFunction(spec: GemmSpec): WasmFunction {
     }
   };
 
-  /** `for (v = from; v < to; v += stride) body()` with `from` and `to` expressions (skipped when empty). */
-  const forRange = (v: number, from: () => void, to: () => void, stride: number, body: () => void) => {
-    from();
-    fn.set(v);
-    fn.begin(OP.block);
-    fn.get(v);
-    to();
-    fn.op(OP.i32GeS).brIf(0);
-    fn.begin(OP.loop);
-    body();
-    fn.get(v).i32Const(stride).op(OP.i32Add).tee(v);
-    to();
-    fn.op(OP.i32LtS).brIf(0);
-    fn.op(OP.end);
-    fn.op(OP.end);
-  };
+  const forRange = (v: number, from: () => void, to: () => void, stride: number, body: () => void) => forRangeLoop(fn, v, from, to, stride, body);
   const constant = (v: number) => () => void fn.i32Const(v);
 
   fn.get(M).i32Const(mr).op(0x6d /* i32.div_s */).i32Const(mr).op(OP.i32Mul).set(fullRows);

@@ -3,7 +3,7 @@ import { fileURLToPath } from "node:url";
 import * as tf from "@tensorflow/tfjs";
 import fc from "fast-check";
 import { afterEach, describe, expect, it } from "vitest";
-import { hasRelaxedSimd, heapMatMul, heapMatMulCalls, setHeapMatMul } from "../../src/backend/heap-matmul.js";
+import { hasRelaxedSimd, heapMatMul, heapMatMulCalls, heapSparseMatMulCalls, setHeapMatMul } from "../../src/backend/heap-matmul.js";
 import { encodeModule, instantiateSync } from "../../src/backend/wasm-builder.js";
 import { gemmFunction } from "../../src/backend/wasm-gemm.js";
 
@@ -100,6 +100,53 @@ describe("heapMatMul (shape-specialised SIMD products on the wasm heap)", () => 
     expect(worst).toBeLessThan(1e-6);
   });
 
+  it("skips the zeros of A with the same result (property: shapes, sparsity, NaN in A, transposed A, bias)", () => {
+    setHeapMatMul("auto", { sparse: "always" });
+    const sparseProduct = product.chain((p) => fc.record({ p: fc.constant(p), density: fc.double({ min: 0, max: 1, noNaN: true }), nanAt: fc.option(fc.nat(), { nil: undefined }) }));
+    fc.assert(
+      fc.property(sparseProduct, ({ p: { m, n, k, transposeA, bias, seed }, density, nanAt }) => {
+        const keep = random(m * k, seed + 3);
+        const a = random(m * k, seed).map((v, i) => (keep[i]! + 0.5 < density ? v : 0));
+        if (nanAt !== undefined) a[nanAt % a.length] = NaN;
+        const b = random(k * n, seed + 1);
+        const v = bias ? random(n, seed + 2) : null;
+        const ref = reference(a, b, v, m, n, k, transposeA);
+        const before = heapSparseMatMulCalls();
+        const ours = tf.tidy(() => heapMatMul(tf.tensor2d(a, transposeA ? [k, m] : [m, k]), tf.tensor2d(b, [k, n]), { transposeA, bias: v ? tf.tensor1d(v) : undefined })!.dataSync());
+        expect(heapSparseMatMulCalls()).toBe(before + 1);
+        for (let i = 0; i < ref.length; i++) {
+          if (Number.isNaN(ref[i]!)) expect(ours[i]).toBeNaN();
+          else expect(Math.abs(ours[i]! - ref[i]!) / (0.25 * k + 1)).toBeLessThan(1e-6);
+        }
+      }),
+      { seed: 11, numRuns: 150 },
+    );
+  });
+
+  it("chooses the sparse path by a sample of A, and never when B holds a non-finite value", () => {
+    const [m, n, k] = [64, 40, 300];
+    const sparse = random(m * k, 1).map((v, i) => (i % 10 === 0 ? v : 0)); // 10% nonzero
+    const dense = random(m * k, 2);
+    const b = random(k * n, 3);
+    const run = (a: Float32Array, bValues: Float32Array) => {
+      const before = heapSparseMatMulCalls();
+      const out = tf.tidy(() => heapMatMul(tf.tensor2d(a, [m, k]), tf.tensor2d(bValues, [k, n]))!.dataSync());
+      return { sparse: heapSparseMatMulCalls() - before, out };
+    };
+    expect(run(sparse, b).sparse).toBe(1);
+    expect(run(dense, b).sparse).toBe(0);
+    setHeapMatMul("auto", { sparse: "off" });
+    expect(run(sparse, b).sparse).toBe(0);
+    setHeapMatMul("auto", { sparse: "always" });
+    // An Infinity in a row of B that only zeros of A meet: a dense product gives NaN (0 · ∞),
+    // and so must this one.
+    const withInf = b.slice();
+    withInf[1 * n + 5] = Infinity; // row 1 of B; column 1 of A is zero in every row (1 % 10 ≠ 0 …)
+    const { sparse: used, out } = run(sparse, withInf);
+    expect(used).toBe(0);
+    expect(Number.isNaN(out[5])).toBe(true);
+  });
+
   it("covers k blocks: a long k, and a row count that leaves every remainder", () => {
     for (const m of [1, 2, 3, 4, 5, 6, 7, 129]) {
       for (const transposeA of [false, true]) {
@@ -162,5 +209,6 @@ describe("heapMatMul (shape-specialised SIMD products on the wasm heap)", () => 
 
   it("refuses a rejected mode by name", () => {
     expect(() => setHeapMatMul("on" as never)).toThrow(/setHeapMatMul: mode must be "auto" or "off", got "on"/);
+    expect(() => setHeapMatMul("auto", { sparse: "yes" as never })).toThrow(/sparse must be "auto", "always" or "off", got "yes"/);
   });
 });

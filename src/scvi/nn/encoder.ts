@@ -6,7 +6,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { nextSeed } from "../../backend/random.js";
 import { Normal } from "../../distributions/normal.js";
-import { FCLayers } from "./fclayers.js";
+import { FCLayers, type FCLayersOptions } from "./fclayers.js";
 import { Linear } from "./linear.js";
 import { Module } from "./module.js";
 
@@ -38,6 +38,8 @@ export interface EncoderOptions {
   bias?: boolean;
   /** Covariates into every hidden layer (default true) or the first only. */
   injectCovariates?: boolean;
+  /** The input is mostly zeros, as count data (default true): see {@link FCLayersOptions.sparseInput}. */
+  sparseInput?: boolean;
 }
 
 /** What {@link Encoder} returns. */
@@ -124,6 +126,7 @@ export class Encoder extends Module {
         useActivation: options.useActivation ?? true,
         bias: options.bias ?? true,
         injectCovariates: options.injectCovariates ?? true,
+        sparseInput: options.sparseInput ?? true,
       }),
     );
     this.meanEncoder = this.registerModule("meanEncoder", new Linear(nHidden, nOutput));

@@ -8,6 +8,7 @@ import { BatchNorm1d } from "./batchnorm.js";
 import { effectiveCategoryCounts, oneHotCovariates } from "./covariates.js";
 import { Dropout } from "./dropout.js";
 import { LayerNorm } from "./layernorm.js";
+import type { DenseLayout, preferredLayout } from "./dense.js";
 import { Linear } from "./linear.js";
 import { Module, ModuleDict } from "./module.js";
 
@@ -31,6 +32,11 @@ export interface FCLayersOptions {
   bias?: boolean;
   /** Concatenate the covariates to every layer's input (default true), or to the first layer's only. */
   injectCovariates?: boolean;
+  /**
+   * The input is mostly zeros (count data): the first layer stores its weight as `[nIn, nOut]`,
+   * the layout in which both of its products on the wasm heap skip the zeros (default false).
+   */
+  sparseInput?: boolean;
 }
 
 /** Options of one {@link FCLayer}. */
@@ -45,6 +51,8 @@ export interface FCLayerOptions {
   useActivation: boolean;
   /** Dropout probability (0: none). */
   dropoutRate: number;
+  /** How the linear map stores its weight (default: {@link preferredLayout}). */
+  layout?: DenseLayout;
 }
 
 /**
@@ -69,7 +77,7 @@ export class FCLayer extends Module {
    */
   constructor(nIn: number, nOut: number, options: FCLayerOptions) {
     super();
-    this.linear = this.registerModule("linear", new Linear(nIn, nOut, { bias: options.bias }));
+    this.linear = this.registerModule("linear", new Linear(nIn, nOut, { bias: options.bias, layout: options.layout }));
     this.batchNorm = options.useBatchNorm
       ? this.registerModule("batchNorm", new BatchNorm1d(nOut, { momentum: 0.01, eps: 1e-3 }))
       : undefined;
@@ -151,7 +159,8 @@ export class FCLayers extends Module {
     this.fcLayers = this.registerModule("fcLayers", new ModuleDict<FCLayer>());
     for (let i = 0; i < nLayers; i++) {
       const inject = this.injectsInto(i) ? nCov : 0;
-      this.fcLayers.add(`layer${i}`, new FCLayer(dims[i]! + inject, dims[i + 1]!, layerOptions));
+      const layout = i === 0 && options.sparseInput ? "io" : undefined;
+      this.fcLayers.add(`layer${i}`, new FCLayer(dims[i]! + inject, dims[i + 1]!, { ...layerOptions, layout }));
     }
   }
 
