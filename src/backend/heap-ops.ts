@@ -252,9 +252,17 @@ function taping(): boolean {
 
 let enabled = true;
 
-/** Turns the heap kernels of this module on or off (default on; off, they are the tfjs ops). */
+/**
+ * Turns the heap kernels of this module, and the heap loops of training-mode batch
+ * normalisation, on or off (default on; off, they are the tfjs ops).
+ */
 export function setHeapOps(on: boolean): void {
   enabled = on;
+}
+
+/** Whether {@link setHeapOps} left the heap kernels on. */
+export function heapOpsEnabled(): boolean {
+  return enabled;
 }
 
 /** Runs `kernel` from `x` to a new float32 tensor of `shape`; null off the wasm heap. */

@@ -7,6 +7,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { sumRows } from "../../backend/heap-ops.js";
 import { nextSeed } from "../../backend/random.js";
+import { batchNormBackwardHeap, batchNormForwardHeap } from "./batchnorm-heap.js";
 import { Module } from "./module.js";
 
 /** Options of {@link BatchNorm1d}. */
@@ -64,6 +65,25 @@ export function batchNormTrain(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, 
   if (!(p >= 0 && p < 1)) throw new Error(`batchNormTrain: dropoutRate=${p} must be in [0, 1)`);
   const seed = p > 0 ? nextSeed() : 0;
   const op = tf.customGrad(((xIn: tf.Tensor, g: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => {
+    const backward = (dyOut: tf.Tensor, saved: tf.Tensor[]) => {
+      const [sHat, sInvStd, sGamma, sMask] = saved as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor | undefined];
+      const onHeap = batchNormBackwardHeap(dyOut, sHat, sInvStd, sGamma, sMask);
+      if (onHeap) return onHeap;
+      const dy = sMask ? tf.mul(dyOut, sMask) : dyOut;
+      const dBeta = sumRows(dy);
+      const dGamma = sumRows(tf.mul(dy, sHat));
+      // dx = invStd · gamma · (dy − mean(dy) − x̂ · mean(dy · x̂))
+      const dx = tf.mul(tf.sub(tf.sub(dy, tf.div(dBeta, n)), tf.mul(sHat, tf.div(dGamma, n))), tf.mul(sInvStd, sGamma));
+      return [dx, dGamma, dBeta];
+    };
+    // The wasm heap's loops where they apply (same formulas, moments in float64).
+    const uniform = p > 0 ? tf.randomUniform(xIn.shape, 0, 1, "float32", seed) : undefined;
+    const heap = batchNormForwardHeap(xIn, g, b, { eps, relu, dropoutRate: p, uniform });
+    if (heap) {
+      if (onStats) onStats(heap.mean, heap.unbiasedVariance);
+      save(heap.mask ? [heap.xHat, heap.invStd, g, heap.mask] : [heap.xHat, heap.invStd, g]);
+      return { value: heap.value, gradFunc: backward };
+    }
     const { mean, variance } = moments2d(xIn);
     const invStd = tf.rsqrt(tf.add(variance, eps));
     const xHat = tf.mul(tf.sub(xIn, mean), invStd);
@@ -73,27 +93,13 @@ export function batchNormTrain(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, 
     if (relu) mask = tf.cast(tf.greater(value, 0), "float32");
     if (p > 0) {
       const keep = 1 - p;
-      const drop = tf.div(tf.floor(tf.add(tf.randomUniform(xIn.shape, 0, 1, "float32", seed), keep)), keep);
+      const drop = tf.div(tf.floor(tf.add(uniform!, keep)), keep);
       mask = mask ? tf.mul(mask, drop) : drop;
     }
     if (mask) value = tf.mul(value, mask);
     if (onStats) onStats(mean, tf.mul(variance, n / (n - 1)));
     save(mask ? [xHat, invStd, g, mask] : [xHat, invStd, g]);
-    return {
-      value,
-      gradFunc: (dyOut: tf.Tensor, saved: tf.Tensor[]) => {
-        const [sHat, sInvStd, sGamma, sMask] = saved as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor | undefined];
-        const dy = sMask ? tf.mul(dyOut, sMask) : dyOut;
-        const dBeta = sumRows(dy);
-        const dGamma = sumRows(tf.mul(dy, sHat));
-        // dx = invStd · gamma · (dy − mean(dy) − x̂ · mean(dy · x̂))
-        const dx = tf.mul(
-          tf.sub(tf.sub(dy, tf.div(dBeta, n)), tf.mul(sHat, tf.div(dGamma, n))),
-          tf.mul(sInvStd, sGamma),
-        );
-        return [dx, dGamma, dBeta];
-      },
-    };
+    return { value, gradFunc: backward };
   }) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (x: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => tf.Tensor;
   return op(x, gamma, beta);
 }

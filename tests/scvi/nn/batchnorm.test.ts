@@ -1,8 +1,9 @@
-import { describe, it, expect } from "vitest";
+import { describe, it, expect, onTestFinished } from "vitest";
 import * as tf from "@tensorflow/tfjs";
 import fc from "fast-check";
 import { BatchNorm1d, batchNormTrain, FCLayers } from "../../../src/scvi/nn/index.js";
 import { nextSeed, setSeed } from "../../../src/backend/random.js";
+import { setHeapOps } from "../../../src/backend/heap-ops.js";
 import {
   expectBuffersClose,
   expectCloseTo,
@@ -127,7 +128,9 @@ describe("batchNormTrain", () => {
 });
 
 describe("batchNormTrain with ReLU and dropout fused", () => {
-  it("equals batch norm → tf.relu → tf.dropout with the same seed, in value and gradient", () => {
+  it.each([true, false])("equals batch norm → tf.relu → tf.dropout with the same seed, in value and gradient (heap loops %s)", (heap) => {
+    setHeapOps(heap);
+    onTestFinished(() => setHeapOps(true));
     fc.assert(
       fc.property(
         fc.integer({ min: 2, max: 8 }),
