@@ -1,16 +1,17 @@
 /**
- * The training-mode batch normalisation of `batchnorm.ts` (with its fused ReLU and dropout) as
- * two loops over the wasm backend's heap, forward and backward: the same formulas, with the
- * moments accumulated in float64. A hidden layer is `[batch, 128]`, so the op is cheap and
- * the ~20 tfjs kernels of the forward pass and ~10 of the backward cost more in bookkeeping
- * (about 25 µs each) than in arithmetic. Only for float32 `[n, c]` inputs on the wasm heap, and
- * only while `setHeapOps` leaves heap kernels on.
+ * The training-mode batch normalisation of `batchnorm.ts` (with its fused ReLU and dropout) on
+ * the wasm backend's heap, forward and backward, by the WebAssembly loops of
+ * `batchnorm-wasm.ts`: the same formulas, with the moments accumulated in float64. A hidden
+ * layer is `[batch, 128]`, so the op is cheap and its ~20 tfjs kernels forward and ~10 backward
+ * cost more in engine bookkeeping (about 25 µs each) than in arithmetic. Only for float32
+ * `[n, c]` inputs on the wasm heap, and only while `setHeapOps` leaves heap kernels on.
  *
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
 import { heapOpsEnabled } from "../../backend/heap-ops.js";
-import { heapView, tfjsHeap, type TfjsHeap } from "../../backend/wasm-heap.js";
+import { heapOffset, tfjsHeap, type TfjsHeap } from "../../backend/wasm-heap.js";
+import { batchNormWasm, type BatchNormWasm } from "./batchnorm-wasm.js";
 
 /** What the backward pass needs from the forward pass (tensors owned by the caller). */
 export interface BatchNormHeapForward {
@@ -28,10 +29,27 @@ export interface BatchNormHeapForward {
   unbiasedVariance: tf.Tensor;
 }
 
-function output(heap: TfjsHeap, shape: number[]): [tf.Tensor, Float32Array] {
-  const info = heap.backend.makeOutput(shape, "float32");
-  const t = tf.engine().makeTensorFromTensorInfo(info);
-  return [t, heapView(heap, info, Float32Array)];
+/** The heap and its batch-norm functions, or null when the heap path does not apply. */
+function heapAndKernels(tensors: readonly tf.Tensor[]): [TfjsHeap, BatchNormWasm] | null {
+  const heap = heapOpsEnabled() ? tfjsHeap() : null;
+  if (!heap || tensors.some((t) => t.dtype !== "float32")) return null;
+  const kernels = batchNormWasm(heap);
+  return kernels ? [heap, kernels] : null;
+}
+
+/** A float32 tensor of `shape` in the heap. */
+function output(heap: TfjsHeap, shape: number[]): tf.Tensor {
+  return tf.engine().makeTensorFromTensorInfo(heap.backend.makeOutput(shape, "float32"));
+}
+
+/** Runs `body` with a scratch buffer of `doubles` float64 in the heap. */
+function withScratch(heap: TfjsHeap, doubles: number, body: (at: number) => void): void {
+  const scratch = heap.backend.makeOutput([2 * doubles], "float32");
+  try {
+    body(heapOffset(heap, scratch));
+  } finally {
+    heap.backend.disposeData(scratch.dataId, true);
+  }
 }
 
 /**
@@ -44,60 +62,22 @@ export function batchNormForwardHeap(
   beta: tf.Tensor,
   options: { eps: number; relu: boolean; dropoutRate: number; uniform?: tf.Tensor },
 ): BatchNormHeapForward | null {
-  const heap = heapOpsEnabled() ? tfjsHeap() : null;
-  if (!heap || x.rank !== 2 || [x, gamma, beta].some((t) => t.dtype !== "float32")) return null;
+  const found = x.rank === 2 ? heapAndKernels([x, gamma, beta]) : null;
+  if (!found) return null;
+  const [heap, kernels] = found;
   const [n, c] = x.shape as [number, number];
   const { eps, relu, dropoutRate: p, uniform } = options;
   if (p > 0 && uniform === undefined) throw new Error("batchNormForwardHeap: dropout needs the uniform draws");
-  const hasMask = relu || p > 0;
-  // Outputs first: allocating may grow the heap, which detaches earlier views.
-  const [value] = output(heap, [n, c]);
-  const [xHat] = output(heap, [n, c]);
-  const [invStd] = output(heap, [c]);
-  const [mean] = output(heap, [c]);
-  const [unbiasedVariance] = output(heap, [c]);
-  const mask = hasMask ? output(heap, [n, c])[0] : undefined;
-  const view = (t: tf.Tensor) => heapView(heap, t, Float32Array);
-  const [xs, gs, bs, vs, hs, is, ms, us] = [x, gamma, beta, value, xHat, invStd, mean, unbiasedVariance].map(view) as Float32Array[];
-  const masks = mask ? view(mask) : undefined;
-  const us2 = p > 0 ? view(uniform!) : undefined;
-  const sum = new Float64Array(c);
-  for (let i = 0; i < n; i++) {
-    const row = i * c;
-    for (let j = 0; j < c; j++) sum[j] += xs![row + j]!;
-  }
-  for (let j = 0; j < c; j++) sum[j] /= n;
-  const squares = new Float64Array(c);
-  for (let i = 0; i < n; i++) {
-    const row = i * c;
-    for (let j = 0; j < c; j++) {
-      const d = xs![row + j]! - sum[j]!;
-      squares[j] += d * d;
-    }
-  }
-  for (let j = 0; j < c; j++) {
-    const variance = squares[j]! / n;
-    ms![j] = sum[j]!;
-    us![j] = (variance * n) / (n - 1);
-    is![j] = 1 / Math.sqrt(Math.fround(variance) + eps);
-  }
-  const keep = 1 - p;
-  for (let i = 0; i < n; i++) {
-    const row = i * c;
-    for (let j = 0; j < c; j++) {
-      const at = row + j;
-      const h = Math.fround((xs![at]! - Math.fround(sum[j]!)) * is![j]!);
-      hs![at] = h;
-      let y = Math.fround(h * gs![j]! + bs![j]!);
-      if (masks) {
-        let m = relu && !(y > 0) ? 0 : 1;
-        if (p > 0) m *= Math.floor(Math.fround(us2![at]! + keep)) / keep;
-        masks[at] = m;
-        y *= m;
-      }
-      vs![at] = y;
-    }
-  }
+  const value = output(heap, [n, c]);
+  const xHat = output(heap, [n, c]);
+  const invStd = output(heap, [c]);
+  const mean = output(heap, [c]);
+  const unbiasedVariance = output(heap, [c]);
+  const mask = relu || p > 0 ? output(heap, [n, c]) : undefined;
+  const at = (t: tf.Tensor | undefined) => (t ? heapOffset(heap, t) : 0);
+  withScratch(heap, 2 * c, (scratch) =>
+    kernels.forward(n, c, at(x), at(gamma), at(beta), at(p > 0 ? uniform : undefined), 1 - p, relu ? 1 : 0, eps, scratch, at(value), at(xHat), at(mask), at(invStd), at(mean), at(unbiasedVariance)),
+  );
   return { value, xHat, invStd, mask, mean, unbiasedVariance };
 }
 
@@ -112,37 +92,14 @@ export function batchNormBackwardHeap(
   gamma: tf.Tensor,
   mask: tf.Tensor | undefined,
 ): [tf.Tensor, tf.Tensor, tf.Tensor] | null {
-  const heap = heapOpsEnabled() ? tfjsHeap() : null;
-  if (!heap || dyOut.dtype !== "float32" || dyOut.rank !== 2) return null;
+  const found = dyOut.rank === 2 ? heapAndKernels([dyOut, xHat, invStd, gamma]) : null;
+  if (!found) return null;
+  const [heap, kernels] = found;
   const [n, c] = xHat.shape as [number, number];
-  const [dx] = output(heap, [n, c]);
-  const [dGamma] = output(heap, [c]);
-  const [dBeta] = output(heap, [c]);
-  const view = (t: tf.Tensor) => heapView(heap, t, Float32Array);
-  const [dys, hs, is, gs, dxs, dgs, dbs] = [dyOut, xHat, invStd, gamma, dx, dGamma, dBeta].map(view) as Float32Array[];
-  const masks = mask ? view(mask) : undefined;
-  const sumDy = new Float64Array(c);
-  const sumDyH = new Float64Array(c);
-  for (let i = 0; i < n; i++) {
-    const row = i * c;
-    for (let j = 0; j < c; j++) {
-      const dy = masks ? dys![row + j]! * masks[row + j]! : dys![row + j]!;
-      sumDy[j] += dy;
-      sumDyH[j] += dy * hs![row + j]!;
-    }
-  }
-  for (let j = 0; j < c; j++) {
-    dbs![j] = sumDy[j]!;
-    dgs![j] = sumDyH[j]!;
-    sumDy[j] /= n;
-    sumDyH[j] /= n;
-  }
-  for (let i = 0; i < n; i++) {
-    const row = i * c;
-    for (let j = 0; j < c; j++) {
-      const dy = masks ? dys![row + j]! * masks[row + j]! : dys![row + j]!;
-      dxs![row + j] = is![j]! * gs![j]! * (dy - sumDy[j]! - hs![row + j]! * sumDyH[j]!);
-    }
-  }
+  const dx = output(heap, [n, c]);
+  const dGamma = output(heap, [c]);
+  const dBeta = output(heap, [c]);
+  const at = (t: tf.Tensor | undefined) => (t ? heapOffset(heap, t) : 0);
+  withScratch(heap, 2 * c, (scratch) => kernels.backward(n, c, at(dyOut), at(xHat), at(invStd), at(gamma), at(mask), scratch, at(dx), at(dGamma), at(dBeta)));
   return [dx, dGamma, dBeta];
 }
