@@ -48,7 +48,8 @@ function forwardFunction(): WasmFunction {
   const c = new Emitter(fn);
   const { g, f32At, f64At, matrix, columns } = loops(fn, c);
   const [i, j, at, sq] = [c.local("i32"), c.local("i32"), c.local("i32"), c.local("i32")];
-  const [d, y, m, variance] = [c.local("f64"), c.local("f64"), c.local("f64"), c.local("f64")];
+  const [d, y, m, variance, INV_KEEP] = [c.local("f64"), c.local("f64"), c.local("f64"), c.local("f64"), c.local("f64")];
+  c.set(INV_KEEP, c.div(c.f64(1), g(KEEP)));
   const sumAt = () => f64At(SCRATCH, g(j));
   const sqAt = () => f64At(sq, g(j));
   c.set(sq, f64At(SCRATCH, g(C)));
@@ -76,8 +77,13 @@ function forwardFunction(): WasmFunction {
     c.storeF32(f32At(XHAT, g(at)), g(d));
     c.set(y, c.roundF32(c.add(c.mul(g(d), c.loadF32(f32At(GAMMA, g(j)))), c.loadF32(f32At(BETA, g(j))))));
     c.if(c.i32Eq(g(MASK), c.i32(0)), () => c.storeF32(f32At(VALUE, g(at)), g(y)), () => {
-      c.set(m, c.select(c.and(c.i32Eq(g(RELU), c.i32(1)), c.not(c.gt(g(y), c.f64(0)))), c.f64(0), c.f64(1)));
-      c.if(c.lt(g(KEEP), c.f64(1)), () => c.set(m, c.mul(g(m), c.div(c.floor(c.roundF32(c.add(c.loadF32(f32At(U, g(at))), g(KEEP)))), g(KEEP)))));
+      // Branch-free (a select of doubles compiles to a branch, mispredicted half the time on
+      // ReLU's sign): m = [y > 0 or no ReLU] · floor(u + keep) / keep.
+      c.set(m, () => {
+        c.or(c.gt(g(y), c.f64(0)), c.i32Eq(g(RELU), c.i32(0)))();
+        fn.op(0xb8); // f64.convert_i32_u
+      });
+      c.if(c.lt(g(KEEP), c.f64(1)), () => c.set(m, c.mul(g(m), c.mul(c.floor(c.roundF32(c.add(c.loadF32(f32At(U, g(at))), g(KEEP)))), g(INV_KEEP)))));
       c.storeF32(f32At(MASK, g(at)), g(m));
       c.storeF32(f32At(VALUE, g(at)), c.mul(g(y), g(m)));
     });
