@@ -23,12 +23,25 @@ import { Simd, SimdMath } from "./wasm-simd.js";
 /** Tile edge of the blocked transpose (16 × 16 float32 = 1 KiB per tile side). */
 const TILE = 16;
 
-/** `transpose(rows, cols, in, out)`: out[c, r] = in[r, c], tile by tile. */
+/** `i8x16.shuffle` (its 16 lane bytes follow). */
+const I8X16_SHUFFLE = 0x0d;
+
+/**
+ * `transpose(rows, cols, in, out)`: out[c, r] = in[r, c], tile by tile; full tiles in 4 × 4
+ * blocks (four loads, eight shuffles, four stores), edge tiles element by element.
+ */
 function transposeFunction(): WasmFunction {
   const fn = new WasmFunction(["i32", "i32", "i32", "i32"], []);
   const c = new Emitter(fn);
   const [ROWS, COLS, IN, OUT] = [0, 1, 2, 3];
-  const [r0, c0, r, rEnd, cEnd, src, dst, srcEnd, outStride] = Array.from({ length: 9 }, () => c.local("i32"));
+  const [r0, c0, r, rEnd, cEnd, src, dst, srcEnd, outStride, cb, inStride] = Array.from({ length: 11 }, () => c.local("i32"));
+  const rowsV = [0, 1, 2, 3].map(() => c.local("v128"));
+  const pairs = [0, 1, 2, 3].map(() => c.local("v128"));
+  /** out = the float32 lanes `lanes` of (a, b) (0–3 from a, 4–7 from b). */
+  const shuffle = (a: number, b: number, lanes: number[], out: number) => {
+    fn.get(a).get(b).simd(I8X16_SHUFFLE, ...lanes.flatMap((l) => [4 * l, 4 * l + 1, 4 * l + 2, 4 * l + 3]));
+    fn.set(out);
+  };
   const g = (l: number) => c.get(l);
   const add = (a: number, k: number | (() => void)) => c.i32Add(g(a), typeof k === "number" ? c.i32(k) : k);
   const min = (a: number, b: number) => c.select(c.i32LtS(add(a, TILE), g(b)), add(a, TILE), g(b));
@@ -44,10 +57,44 @@ function transposeFunction(): WasmFunction {
     );
   };
   c.set(outStride, c.i32Shl(g(ROWS), 2));
+  c.set(inStride, c.i32Shl(g(COLS), 2));
   loopTo(r0, c.i32(0), g(ROWS), TILE, () => {
     c.set(rEnd, min(r0, ROWS));
     loopTo(c0, c.i32(0), g(COLS), TILE, () => {
       c.set(cEnd, min(c0, COLS));
+      // A full tile in 4 × 4 blocks of SIMD shuffles; an edge tile element by element.
+      c.if(
+        c.and(c.i32Eq(c.i32Add(g(r0), c.i32(TILE)), g(rEnd)), c.i32Eq(c.i32Add(g(c0), c.i32(TILE)), g(cEnd))),
+        () => {
+          loopTo(r, g(r0), g(rEnd), 4, () => {
+            loopTo(cb, g(c0), g(cEnd), 4, () => {
+              // src = &in[r, cb], dst = &out[cb, r]
+              c.set(src, c.i32Add(g(IN), c.i32Shl(c.i32Add(c.i32Mul(g(r), g(COLS)), g(cb)), 2)));
+              c.set(dst, c.i32Add(g(OUT), c.i32Shl(c.i32Add(c.i32Mul(g(cb), g(ROWS)), g(r)), 2)));
+              for (let k = 0; k < 4; k++) {
+                fn.get(src).simdMem(SIMD.load, 2).set(rowsV[k]!);
+                c.set(src, c.i32Add(g(src), g(inStride)));
+              }
+              shuffle(rowsV[0]!, rowsV[1]!, [0, 4, 1, 5], pairs[0]!);
+              shuffle(rowsV[0]!, rowsV[1]!, [2, 6, 3, 7], pairs[1]!);
+              shuffle(rowsV[2]!, rowsV[3]!, [0, 4, 1, 5], pairs[2]!);
+              shuffle(rowsV[2]!, rowsV[3]!, [2, 6, 3, 7], pairs[3]!);
+              const outs: [number, number, number[]][] = [
+                [pairs[0]!, pairs[2]!, [0, 1, 4, 5]],
+                [pairs[0]!, pairs[2]!, [2, 3, 6, 7]],
+                [pairs[1]!, pairs[3]!, [0, 1, 4, 5]],
+                [pairs[1]!, pairs[3]!, [2, 3, 6, 7]],
+              ];
+              for (const [a, b, lanes] of outs) {
+                fn.get(dst);
+                fn.get(a).get(b).simd(I8X16_SHUFFLE, ...lanes.flatMap((l) => [4 * l, 4 * l + 1, 4 * l + 2, 4 * l + 3]));
+                fn.simdMem(SIMD.store, 2);
+                c.set(dst, c.i32Add(g(dst), g(outStride)));
+              }
+            });
+          });
+        },
+        () =>
       loopTo(r, g(r0), g(rEnd), 1, () => {
         // One row of the tile: src walks in[r, c0..cEnd), dst walks out[c0..cEnd, r].
         c.set(src, c.i32Add(g(IN), c.i32Shl(c.i32Add(c.i32Mul(g(r), g(COLS)), g(c0)), 2)));
@@ -64,7 +111,8 @@ function transposeFunction(): WasmFunction {
             c.br(top);
           }),
         );
-      });
+      }),
+      );
     });
   });
   return fn;
@@ -161,20 +209,38 @@ function expandFunction(): WasmFunction {
   return fn;
 }
 
-/** `log1p(n, in, out) → ok`: out = log1p(in) in pairs; returns 0 (writing nothing useful) if any input is ≤ −1 or not finite. */
+/** Integer counts below this take `log1p` from a table. */
+const LOG1P_TABLE_SIZE = 256;
+
+/** `log1p(k)` for k = 0 … {@link LOG1P_TABLE_SIZE} − 1, as float64. */
+const LOG1P_TABLE = Float64Array.from({ length: LOG1P_TABLE_SIZE }, (_, k) => Math.log1p(k));
+
+/**
+ * `log1p(n, in, out, table) → ok`: out = log1p(in) in pairs, a pair of integer counts below
+ * {@link LOG1P_TABLE_SIZE} from `table` (float64 log1p(k)), others by the polynomial; returns 0
+ * (writing nothing useful) if any input is ≤ −1 or not finite.
+ */
 function log1pFunction(): WasmFunction {
-  const fn = new WasmFunction(["i32", "i32", "i32"], ["i32"]);
+  const fn = new WasmFunction(["i32", "i32", "i32", "i32"], ["i32"]);
   const c = new Emitter(fn);
   const v = new Simd(c);
   const math = new SimdMath(v);
-  const [N, IN, OUT] = [0, 1, 2];
+  const [N, IN, OUT, TABLE] = [0, 1, 2, 3];
   const i = c.local("i32");
   const [x, y] = [v.local(), v.local()];
   const g = (l: number) => c.get(l);
+  const tableAt = (lane: 0 | 1) => c.i32Add(g(TABLE), c.i32Shl(c.toI32(v.lane(v.get(x), lane)), 3));
   const body = (load: () => () => void, store: (e: () => void) => void) => {
     v.set(x, load());
-    c.if(c.not(v.allTrue(v.and(v.gt(v.get(x), v.f64(-1)), v.lt(v.get(x), v.f64(1e300))))), () => c.ret(c.i32(0)));
-    math.log1p(y, v.get(x));
+    const small = v.and(v.and(v.ge(v.get(x), v.f64(0)), v.lt(v.get(x), v.f64(LOG1P_TABLE_SIZE))), v.eq(v.get(x), v.floor(v.get(x))));
+    c.if(
+      v.allTrue(small),
+      () => v.set(y, v.replace(v.splat(c.loadF64(tableAt(0))), 1, c.loadF64(tableAt(1)))),
+      () => {
+        c.if(c.not(v.allTrue(v.and(v.gt(v.get(x), v.f64(-1)), v.lt(v.get(x), v.f64(1e300))))), () => c.ret(c.i32(0)));
+        math.log1p(y, v.get(x));
+      },
+    );
     store(v.get(y));
   };
   c.block((exit) =>
@@ -232,7 +298,7 @@ interface HeapOps {
   expand: (rows: number, cols: number, alongRows: number, input: number, output: number) => void;
   sumSquares: (n: number, input: number) => number;
   sumRows: (rows: number, cols: number, input: number, output: number) => void;
-  log1p: (n: number, input: number, output: number) => number;
+  log1p: (n: number, input: number, output: number, table: number) => number;
 }
 
 function ops(heap: TfjsHeap): HeapOps | null {
@@ -339,7 +405,19 @@ export function expand2d(v: tf.Tensor, shape: [number, number], axis: 0 | 1): tf
 }
 
 function log1pRaw(x: tf.Tensor): tf.Tensor {
-  return onHeap(x, [...x.shape], (o, _h, inAt, outAt) => o.log1p(x.size, inAt, outAt) === 1) ?? tf.log1p(x);
+  return (
+    onHeap(x, [...x.shape], (o, heap, inAt, outAt) => {
+      // The table lives in a scratch buffer of the call (growing the heap moves no offset).
+      const table = heap.backend.makeOutput([2 * LOG1P_TABLE_SIZE], "float32");
+      try {
+        const tableAt = heapOffset(heap, table);
+        new Float64Array(heap.memory.buffer, tableAt, LOG1P_TABLE_SIZE).set(LOG1P_TABLE);
+        return o.log1p(x.size, inAt, outAt, tableAt) === 1;
+      } finally {
+        heap.backend.disposeData(table.dataId, true);
+      }
+    }) ?? tf.log1p(x)
+  );
 }
 
 /**

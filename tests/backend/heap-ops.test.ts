@@ -52,6 +52,20 @@ describe("heap ops (wasm backend kernels with tfjs fallbacks)", () => {
     );
   });
 
+  it("transpose2d is exact on full 16 × 16 tiles (SIMD shuffles) next to edge tiles", () => {
+    for (const [rows, cols] of [
+      [128, 2000],
+      [2000, 128],
+      [48, 35],
+      [17, 64],
+    ] as const) {
+      tf.tidy(() => {
+        const x = tf.randomNormal([rows, cols], 0, 1, "float32", rows + cols);
+        expect(Array.from(transpose2d(x).dataSync())).toEqual(Array.from(tf.transpose(x).dataSync()));
+      });
+    }
+  });
+
   it("log1pCounts is log1p in float64 rounded to float32, with gradient 1/(1+x); invalid inputs fall back to tf.log1p", () => {
     const xs = [0, 1, 2, 7, 30, 1000, 1e-9, 0.5, 123456, -0.5];
     const [values, grads] = valueAndGrad(log1pCounts, tf.tensor(xs));
@@ -59,6 +73,10 @@ describe("heap ops (wasm backend kernels with tfjs fallbacks)", () => {
       expect(values[i]).toBe(Math.fround(Math.log1p(Math.fround(x))));
       expect(grads[i]).toBeCloseTo((i + 1) / (1 + x), 5);
     });
+    // Integer counts (a table below 256) next to fractions, in every pairing, and an odd length.
+    const counts = Array.from({ length: 301 }, (_, k) => (k % 7 === 3 ? k + 0.25 : k));
+    const logs = tf.tidy(() => Array.from(log1pCounts(tf.tensor(counts)).dataSync()));
+    counts.forEach((x, i) => expect(logs[i]).toBe(Math.fround(Math.log1p(x))));
     const invalid = tf.tidy(() => Array.from(log1pCounts(tf.tensor([1, -2, NaN])).dataSync()));
     expect(invalid[0]).toBeCloseTo(Math.log(2), 6);
     expect(invalid.slice(1).every(Number.isNaN)).toBe(true);
