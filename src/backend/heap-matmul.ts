@@ -12,7 +12,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import { encodeModule, WasmFunction } from "./wasm-builder.js";
+import { encodeModule, OP, SIMD, WasmFunction } from "./wasm-builder.js";
 import { gemmFunction, type GemmSpec } from "./wasm-gemm.js";
 import { heapModule, heapOffset, tfjsHeap, type TfjsHeap } from "./wasm-heap.js";
 import { allFiniteFunction, columnsCsrFunction, rowsCsrFunction, sparseGemmFunction } from "./wasm-sparse-gemm.js";
@@ -66,8 +66,9 @@ let relaxedSimd: boolean | undefined;
 export function hasRelaxedSimd(): boolean {
   if (relaxedSimd === undefined) {
     const fn = new WasmFunction([], []);
-    fn.simd(0x0c, ...new Array<number>(16).fill(0)).simd(0x0c, ...new Array<number>(16).fill(0)).simd(0x0c, ...new Array<number>(16).fill(0));
-    fn.simd(0x105).op(0x1a); // f32x4.relaxed_madd; drop
+    const zero = new Array<number>(16).fill(0);
+    fn.simd(SIMD.const, ...zero).simd(SIMD.const, ...zero).simd(SIMD.const, ...zero);
+    fn.simd(SIMD.f32x4RelaxedMadd).op(OP.drop);
     const api = (globalThis as { WebAssembly?: { validate(bytes: Uint8Array): boolean } }).WebAssembly;
     relaxedSimd = api !== undefined && api.validate(encodeModule([fn], {}, { pages: 1 }));
   }

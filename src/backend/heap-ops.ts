@@ -23,8 +23,6 @@ import { Simd, SimdMath } from "./wasm-simd.js";
 /** Tile edge of the blocked transpose (16 × 16 float32 = 1 KiB per tile side). */
 const TILE = 16;
 
-/** `i8x16.shuffle` (its 16 lane bytes follow). */
-const I8X16_SHUFFLE = 0x0d;
 
 /**
  * `transpose(rows, cols, in, out)`: out[c, r] = in[r, c], tile by tile; full tiles in 4 × 4
@@ -39,7 +37,7 @@ function transposeFunction(): WasmFunction {
   const pairs = [0, 1, 2, 3].map(() => c.local("v128"));
   /** out = the float32 lanes `lanes` of (a, b) (0–3 from a, 4–7 from b). */
   const shuffle = (a: number, b: number, lanes: number[], out: number) => {
-    fn.get(a).get(b).simd(I8X16_SHUFFLE, ...lanes.flatMap((l) => [4 * l, 4 * l + 1, 4 * l + 2, 4 * l + 3]));
+    fn.get(a).get(b).simd(SIMD.i8x16Shuffle, ...lanes.flatMap((l) => [4 * l, 4 * l + 1, 4 * l + 2, 4 * l + 3]));
     fn.set(out);
   };
   const g = (l: number) => c.get(l);
@@ -87,7 +85,7 @@ function transposeFunction(): WasmFunction {
               ];
               for (const [a, b, lanes] of outs) {
                 fn.get(dst);
-                fn.get(a).get(b).simd(I8X16_SHUFFLE, ...lanes.flatMap((l) => [4 * l, 4 * l + 1, 4 * l + 2, 4 * l + 3]));
+                fn.get(a).get(b).simd(SIMD.i8x16Shuffle, ...lanes.flatMap((l) => [4 * l, 4 * l + 1, 4 * l + 2, 4 * l + 3]));
                 fn.simdMem(SIMD.store, 2);
                 c.set(dst, c.i32Add(g(dst), g(outStride)));
               }

@@ -39,17 +39,6 @@ export interface GemmSpec {
   readonly mc?: number;
 }
 
-/** SIMD opcodes used here only. */
-const LOAD32_SPLAT = 0x09;
-const F32X4_MUL = 0xe6;
-const F32X4_ADD = 0xe4;
-const F32X4_RELAXED_MADD = 0x105;
-const V128_CONST = 0x0c;
-const F32_LOAD = OP.f32Load;
-const F32_STORE = OP.f32Store;
-const F32_ADD = 0x92;
-const F32_MUL = 0x94;
-
 /** Length of the k blocks: 256 rows × 8 columns of `B` (8 KiB) stay in the L1 cache. */
 const KC = 256;
 
@@ -114,7 +103,7 @@ export function gemmFunction(spec: GemmSpec): WasmFunction {
   const ldcBytes = n * 4;
 
   const zeroV = () => {
-    fn.simd(V128_CONST, ...new Array<number>(16).fill(0));
+    fn.simd(SIMD.const, ...new Array<number>(16).fill(0));
   };
 
   /** pc = C + (ib·ldc + jb)·4. */
@@ -134,7 +123,7 @@ export function gemmFunction(spec: GemmSpec): WasmFunction {
             if (fromC) fn.get(pc);
             else fn.get(BIAS).get(jb).i32Const(2).op(OP.i32Shl).op(OP.i32Add);
             const at = fromC ? r * ldcBytes + v * 16 : v * 16;
-            if (kind === 1) fn.mem(F32_LOAD, 2, at);
+            if (kind === 1) fn.mem(OP.f32Load, 2, at);
             else fn.simdMem(SIMD.load, 2, at);
           } else if (kind === 1) fn.op(0x43, 0, 0, 0, 0); // f32.const 0
           else zeroV();
@@ -153,20 +142,20 @@ export function gemmFunction(spec: GemmSpec): WasmFunction {
     const step = () => {
       // Row p of the B panel.
       if (kind === 1) {
-        fn.get(pb).mem(F32_LOAD, 2, 0).set(bs);
+        fn.get(pb).mem(OP.f32Load, 2, 0).set(bs);
       } else {
         for (let v = 0; v < nv; v++) fn.get(pb).simdMem(SIMD.load, 2, v * 16).set(bv[v]!);
       }
       for (let r = 0; r < rows; r++) {
         const offset = r * aRowBytes;
         if (kind === 1) {
-          fn.get(accS[r]!).get(pa).mem(F32_LOAD, 2, offset).get(bs).op(F32_MUL).op(F32_ADD).set(accS[r]!);
+          fn.get(accS[r]!).get(pa).mem(OP.f32Load, 2, offset).get(bs).op(OP.f32Mul).op(OP.f32Add).set(accS[r]!);
           continue;
         }
-        fn.get(pa).simdMem(LOAD32_SPLAT, 2, offset).set(av);
+        fn.get(pa).simdMem(SIMD.load32Splat, 2, offset).set(av);
         for (let v = 0; v < nv; v++) {
-          if (spec.fma) fn.get(av).get(bv[v]!).get(accV[r]![v]!).simd(F32X4_RELAXED_MADD);
-          else fn.get(accV[r]![v]!).get(av).get(bv[v]!).simd(F32X4_MUL).simd(F32X4_ADD);
+          if (spec.fma) fn.get(av).get(bv[v]!).get(accV[r]![v]!).simd(SIMD.f32x4RelaxedMadd);
+          else fn.get(accV[r]![v]!).get(av).get(bv[v]!).simd(SIMD.f32x4Mul).simd(SIMD.f32x4Add);
           fn.set(accV[r]![v]!);
         }
       }
@@ -182,7 +171,7 @@ export function gemmFunction(spec: GemmSpec): WasmFunction {
       for (let v = 0; v < nv; v++) {
         const offset = r * ldcBytes + v * 16;
         fn.get(pc).get(kind === 1 ? accS[r]! : accV[r]![v]!);
-        if (kind === 1) fn.mem(F32_STORE, 2, offset);
+        if (kind === 1) fn.mem(OP.f32Store, 2, offset);
         else fn.simdMem(SIMD.store, 2, offset);
       }
     }

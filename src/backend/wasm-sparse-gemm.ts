@@ -18,19 +18,6 @@
 import { OP, SIMD, WasmFunction } from "./wasm-builder.js";
 import { forRangeLoop } from "./wasm-gemm.js";
 
-const LOAD32_SPLAT = 0x09;
-const F32X4_MUL = 0xe6;
-const F32X4_ADD = 0xe4;
-const F32X4_EQ = 0x41;
-const F32X4_SUB = 0xe5;
-const I32X4_ALL_TRUE = 0xa3;
-const F32X4_RELAXED_MADD = 0x105;
-const V128_CONST = 0x0c;
-const F32_ADD = 0x92;
-const F32_MUL = 0x94;
-const F32_NE = 0x5c;
-const F32_SUB = 0x93;
-
 const i32Load = (fn: WasmFunction, offset = 0) => fn.mem(OP.i32Load, 2, offset);
 const i32Store = (fn: WasmFunction, offset = 0) => fn.mem(OP.i32Store, 2, offset);
 const f32Load = (fn: WasmFunction, offset = 0) => fn.mem(OP.f32Load, 2, offset);
@@ -63,7 +50,7 @@ export function rowsCsrFunction(): WasmFunction {
       f32Load(fn);
       fn.tee(value);
       f32Store(fn, 4);
-      fn.get(nnz).get(value).f32Const(0).op(F32_NE).op(OP.i32Add).set(nnz);
+      fn.get(nnz).get(value).f32Const(0).op(OP.f32Ne).op(OP.i32Add).set(nnz);
       fn.get(src).i32Const(4).op(OP.i32Add).set(src);
     });
     fn.get(SCRATCH).get(i).i32Const(3).op(OP.i32Shl).op(OP.i32Add).get(nnz);
@@ -108,7 +95,7 @@ export function columnsCsrFunction(): WasmFunction {
       fn.set(count);
       fn.get(at).get(count).get(src);
       f32Load(fn);
-      fn.f32Const(0).op(F32_NE).op(OP.i32Add);
+      fn.f32Const(0).op(OP.f32Ne).op(OP.i32Add);
       i32Store(fn, 4);
       fn.get(src).i32Const(4).op(OP.i32Add).set(src);
     });
@@ -137,7 +124,7 @@ export function columnsCsrFunction(): WasmFunction {
       f32Load(fn);
       fn.tee(value);
       f32Store(fn, 4);
-      fn.get(at).get(count).get(value).f32Const(0).op(F32_NE).op(OP.i32Add);
+      fn.get(at).get(count).get(value).f32Const(0).op(OP.f32Ne).op(OP.i32Add);
       i32Store(fn, 4);
       fn.get(src).i32Const(4).op(OP.i32Add).set(src);
     });
@@ -156,13 +143,13 @@ export function allFiniteFunction(): WasmFunction {
   const [at, end, v, x] = [fn.local("i32"), fn.local("i32"), fn.local("v128"), fn.local("f32")];
   fn.get(B).get(COUNT).i32Const(-4).op(OP.i32And).i32Const(2).op(OP.i32Shl).op(OP.i32Add).set(end);
   forRangeLoop(fn, at, () => fn.get(B), () => fn.get(end), 16, () => {
-    fn.get(at).simdMem(SIMD.load, 2).tee(v).get(v).simd(F32X4_SUB).simd(V128_CONST, ...new Array<number>(16).fill(0)).simd(F32X4_EQ).simd(I32X4_ALL_TRUE).op(OP.i32Eqz);
+    fn.get(at).simdMem(SIMD.load, 2).tee(v).get(v).simd(SIMD.f32x4Sub).simd(SIMD.const, ...new Array<number>(16).fill(0)).simd(SIMD.f32x4Eq).simd(SIMD.i32x4AllTrue).op(OP.i32Eqz);
     fn.begin(OP.if).i32Const(0).op(OP.return).op(OP.end);
   });
   forRangeLoop(fn, at, () => fn.get(end), () => fn.get(B).get(COUNT).i32Const(2).op(OP.i32Shl).op(OP.i32Add), 4, () => {
     fn.get(at);
     f32Load(fn);
-    fn.tee(x).get(x).op(F32_SUB).f32Const(0).op(F32_NE);
+    fn.tee(x).get(x).op(OP.f32Sub).f32Const(0).op(OP.f32Ne);
     fn.begin(OP.if).i32Const(0).op(OP.return).op(OP.end);
   });
   fn.i32Const(1);
@@ -203,7 +190,7 @@ export function sparseGemmFunction(spec: SparseGemmSpec): WasmFunction {
         if (scalar) f32Load(fn);
         else fn.simdMem(SIMD.load, 2, v * 16);
       } else if (scalar) fn.f32Const(0);
-      else fn.simd(V128_CONST, ...new Array<number>(16).fill(0));
+      else fn.simd(SIMD.const, ...new Array<number>(16).fill(0));
       fn.set(scalar ? accS : accV[v]!);
     }
     // pb = b + jb·4; walk the entries of row i.
@@ -222,17 +209,17 @@ export function sparseGemmFunction(spec: SparseGemmSpec): WasmFunction {
         i32Load(fn);
         fn.op(OP.i32Add);
         f32Load(fn);
-        fn.op(F32_MUL).op(F32_ADD).set(accS);
+        fn.op(OP.f32Mul).op(OP.f32Add).set(accS);
         return;
       }
-      fn.get(e).simdMem(LOAD32_SPLAT, 2, 4).set(av);
+      fn.get(e).simdMem(SIMD.load32Splat, 2, 4).set(av);
       // the row of B: pb + offset
       fn.get(pb).get(e);
       i32Load(fn);
       fn.op(OP.i32Add).set(pc);
       for (let v = 0; v < vectors; v++) {
-        if (spec.fma) fn.get(av).get(pc).simdMem(SIMD.load, 2, v * 16).get(accV[v]!).simd(F32X4_RELAXED_MADD);
-        else fn.get(accV[v]!).get(av).get(pc).simdMem(SIMD.load, 2, v * 16).simd(F32X4_MUL).simd(F32X4_ADD);
+        if (spec.fma) fn.get(av).get(pc).simdMem(SIMD.load, 2, v * 16).get(accV[v]!).simd(SIMD.f32x4RelaxedMadd);
+        else fn.get(accV[v]!).get(av).get(pc).simdMem(SIMD.load, 2, v * 16).simd(SIMD.f32x4Mul).simd(SIMD.f32x4Add);
         fn.set(accV[v]!);
       }
     });
