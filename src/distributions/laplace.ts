@@ -3,11 +3,12 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import { broadcastTo, type TensorInput } from "../backend/tensor.js";
+import type { TensorInput } from "../backend/tensor.js";
 import { nextSeed } from "../backend/random.js";
-import { positive, real, type Constraint } from "./constraints.js";
-import { Distribution, type DistributionOptions } from "./distribution.js";
-import { asFloat, broadcastParams, checkExpand, shouldCheckParams, trustedOptions } from "./family-params.js";
+import { real, type Constraint } from "./constraints.js";
+import type { DistributionOptions } from "./distribution.js";
+import { LocationScaleDistribution } from "./location-scale.js";
+import { asFloat } from "./family-params.js";
 import { log1p } from "./special.js";
 
 /** The float32 just above -1, so that `log1p(-|u|)` stays finite. */
@@ -23,35 +24,17 @@ const ABOVE_MINUS_ONE = -1 + 2 ** -24;
  * d.variance;  // 2
  * ```
  */
-export class Laplace extends Distribution {
-  /** The location (median), broadcast to `batchShape`. */
-  readonly loc: tf.Tensor;
-  /** The scale, broadcast to `batchShape`. */
-  readonly scale: tf.Tensor;
-
+export class Laplace extends LocationScaleDistribution {
   /**
    * @param loc location (real)
    * @param scale scale (> 0)
    */
   constructor(loc: TensorInput, scale: TensorInput, options: DistributionOptions = {}) {
-    const { values, shape } = broadcastParams("Laplace", [
-      ["loc", loc],
-      ["scale", scale],
-    ]);
-    super(shape, [], options);
-    [this.loc, this.scale] = values as [tf.Tensor, tf.Tensor];
-    if (shouldCheckParams(options, this.validateArgs)) {
-      this.checkParam("loc", this.loc, real);
-      this.checkParam("scale", this.scale, positive);
-    }
+    super("Laplace", loc, scale, options);
   }
 
   get support(): Constraint {
     return real;
-  }
-
-  override get hasRsample(): boolean {
-    return true;
   }
 
   override rsample(sampleShape: readonly number[] = []): tf.Tensor {
@@ -93,8 +76,8 @@ export class Laplace extends Distribution {
     });
   }
 
-  override expand(batchShape: readonly number[]): Laplace {
-    checkExpand(this.name, this.batchShape, batchShape);
-    return new Laplace(broadcastTo(this.loc, batchShape), broadcastTo(this.scale, batchShape), trustedOptions(this.validateArgs));
+  /** A distribution of this family with `loc` and `scale` (for `expand`). */
+  protected withParams(loc: tf.Tensor, scale: tf.Tensor, options: DistributionOptions): this {
+    return new Laplace(loc, scale, options) as this;
   }
 }

@@ -3,11 +3,12 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import { broadcastTo, type TensorInput } from "../backend/tensor.js";
+import type { TensorInput } from "../backend/tensor.js";
 import { nextSeed } from "../backend/random.js";
 import { positive, real, type Constraint } from "./constraints.js";
-import { Distribution, type DistributionOptions } from "./distribution.js";
-import { asFloat, broadcastParams, checkExpand, shouldCheckParams, trustedOptions } from "./family-params.js";
+import type { DistributionOptions } from "./distribution.js";
+import { LocationScaleDistribution } from "./location-scale.js";
+import { asFloat } from "./family-params.js";
 
 const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
 
@@ -22,35 +23,17 @@ const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
  * const x = d.rsample([100]);    // positive, [100]
  * ```
  */
-export class LogNormal extends Distribution {
-  /** The mean of `log x`, broadcast to `batchShape`. */
-  readonly loc: tf.Tensor;
-  /** The standard deviation of `log x`, broadcast to `batchShape`. */
-  readonly scale: tf.Tensor;
-
+export class LogNormal extends LocationScaleDistribution {
   /**
    * @param loc mean of the logarithm (real)
    * @param scale standard deviation of the logarithm (> 0)
    */
   constructor(loc: TensorInput, scale: TensorInput, options: DistributionOptions = {}) {
-    const { values, shape } = broadcastParams("LogNormal", [
-      ["loc", loc],
-      ["scale", scale],
-    ]);
-    super(shape, [], options);
-    [this.loc, this.scale] = values as [tf.Tensor, tf.Tensor];
-    if (shouldCheckParams(options, this.validateArgs)) {
-      this.checkParam("loc", this.loc, real);
-      this.checkParam("scale", this.scale, positive);
-    }
+    super("LogNormal", loc, scale, options);
   }
 
   get support(): Constraint {
     return positive;
-  }
-
-  override get hasRsample(): boolean {
-    return true;
   }
 
   override rsample(sampleShape: readonly number[] = []): tf.Tensor {
@@ -90,8 +73,8 @@ export class LogNormal extends Distribution {
     return tf.tidy(() => tf.add(tf.add(this.loc, tf.log(this.scale)), 0.5 + HALF_LOG_2PI));
   }
 
-  override expand(batchShape: readonly number[]): LogNormal {
-    checkExpand(this.name, this.batchShape, batchShape);
-    return new LogNormal(broadcastTo(this.loc, batchShape), broadcastTo(this.scale, batchShape), trustedOptions(this.validateArgs));
+  /** A distribution of this family with `loc` and `scale` (for `expand`). */
+  protected withParams(loc: tf.Tensor, scale: tf.Tensor, options: DistributionOptions): this {
+    return new LogNormal(loc, scale, options) as this;
   }
 }

@@ -3,12 +3,13 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import { broadcastTo, type TensorInput } from "../backend/tensor.js";
+import type { TensorInput } from "../backend/tensor.js";
 import { nextSeed } from "../backend/random.js";
-import { positive, real, type Constraint } from "./constraints.js";
-import { Distribution, type DistributionOptions } from "./distribution.js";
+import { real, type Constraint } from "./constraints.js";
+import type { DistributionOptions } from "./distribution.js";
+import { LocationScaleDistribution } from "./location-scale.js";
 import { normalLogDensity, normalRsample } from "./normal-ops.js";
-import { asFloat, broadcastParams, checkExpand, shouldCheckParams, trustedOptions } from "./family-params.js";
+import { asFloat } from "./family-params.js";
 
 const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
 
@@ -23,35 +24,17 @@ const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
  * const lp = d.logProb(x);                  // [10, 3]
  * ```
  */
-export class Normal extends Distribution {
-  /** The mean, broadcast to `batchShape`. */
-  readonly loc: tf.Tensor;
-  /** The standard deviation, broadcast to `batchShape`. */
-  readonly scale: tf.Tensor;
-
+export class Normal extends LocationScaleDistribution {
   /**
    * @param loc the mean (real)
    * @param scale the standard deviation (> 0)
    */
   constructor(loc: TensorInput, scale: TensorInput, options: DistributionOptions = {}) {
-    const { values, shape } = broadcastParams("Normal", [
-      ["loc", loc],
-      ["scale", scale],
-    ]);
-    super(shape, [], options);
-    [this.loc, this.scale] = values as [tf.Tensor, tf.Tensor];
-    if (shouldCheckParams(options, this.validateArgs)) {
-      this.checkParam("loc", this.loc, real);
-      this.checkParam("scale", this.scale, positive);
-    }
+    super("Normal", loc, scale, options);
   }
 
   get support(): Constraint {
     return real;
-  }
-
-  override get hasRsample(): boolean {
-    return true;
   }
 
   override rsample(sampleShape: readonly number[] = []): tf.Tensor {
@@ -93,8 +76,8 @@ export class Normal extends Distribution {
     });
   }
 
-  override expand(batchShape: readonly number[]): Normal {
-    checkExpand(this.name, this.batchShape, batchShape);
-    return new Normal(broadcastTo(this.loc, batchShape), broadcastTo(this.scale, batchShape), trustedOptions(this.validateArgs));
+  /** A distribution of this family with `loc` and `scale` (for `expand`). */
+  protected withParams(loc: tf.Tensor, scale: tf.Tensor, options: DistributionOptions): this {
+    return new Normal(loc, scale, options) as this;
   }
 }
