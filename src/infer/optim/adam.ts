@@ -75,6 +75,7 @@ abstract class AdamBase extends Optimizer {
    * optional), moment updates, then `p -= stepSize * m / (sqrt(v) * rootScale + eps)`.
    * torch: `stepSize = lr / bc1`, `rootScale = 1 / sqrt(bc2)`; Pyro's ClippedAdam:
    * `stepSize = lr * sqrt(bc2) / bc1`, `rootScale = 1`.
+   * @internal
    */
   protected adamHost(
     values: Float32Array,
@@ -101,7 +102,10 @@ abstract class AdamBase extends Optimizer {
     }
   }
 
-  /** torch's step scalars (see the base class' `adamHost`). */
+  /**
+   * torch's step scalars (see the base class' `adamHost`).
+   * @internal
+   */
   protected torchOptions(state: SlotState, decay: number, shrink: number): AdamHostOptions {
     const [b1, b2] = this.betas;
     const bc1 = 1 - b1 ** state.step;
@@ -109,14 +113,20 @@ abstract class AdamBase extends Optimizer {
     return { clip: Infinity, decay, shrink, stepSize: this.lr / bc1, rootScale: 1 / Math.sqrt(bc2) };
   }
 
-  /** The scalars of this optimizer's step (`state.step` counts the current update). */
+  /**
+   * The scalars of this optimizer's step (`state.step` counts the current update).
+   * @internal
+   */
   protected abstract hostOptions(state: SlotState): AdamHostOptions;
 
   protected updateHost(values: Float32Array, grad: Float32Array, state: SlotState): void {
     this.adamHost(values, grad, state, this.hostOptions(state));
   }
 
-  /** The host path's step as a WebAssembly kernel on the wasm backend's heap (same results). */
+  /**
+   * The host path's step as a WebAssembly kernel on the wasm backend's heap (same results).
+   * @internal
+   */
   protected override heapStep(heap: TfjsHeap, variable: tf.Variable, grad: tf.Tensor, state: SlotState, coef: number): boolean {
     const [b1, b2] = this.betas;
     const m = this.slot(variable, state, "expAvg");
@@ -160,6 +170,7 @@ export class Adam extends AdamBase {
     variable.assign(tf.sub(variable, this.torchDirection(variable, g, state)));
   }
 
+  /** @internal */
   protected hostOptions(state: SlotState): AdamHostOptions {
     return this.torchOptions(state, this.weightDecay, 1);
   }
@@ -179,6 +190,7 @@ export class AdamW extends AdamBase {
     variable.assign(tf.sub(decayed, this.torchDirection(variable, grad, state)));
   }
 
+  /** @internal */
   protected hostOptions(state: SlotState): AdamHostOptions {
     return this.torchOptions(state, 0, 1 - this.lr * this.weightDecay);
   }
@@ -227,6 +239,7 @@ export class ClippedAdam extends AdamBase {
     variable.assign(tf.sub(variable, adamDirection(this, variable, g, state, b1, b2, stepSize, this.eps)));
   }
 
+  /** @internal */
   protected hostOptions(state: SlotState): AdamHostOptions {
     const [b1, b2] = this.betas;
     const stepSize = (this.lr * Math.sqrt(1 - b2 ** state.step)) / (1 - b1 ** state.step);

@@ -235,6 +235,7 @@ export abstract class Optimizer {
    * wasm backend's heap and returns true, or returns false (changing nothing) when this
    * kernel cannot run; `state.step` already counts this update and `coef` is the global-norm
    * clipping factor. Optimizers without a kernel leave it undefined.
+   * @internal
    */
   protected heapStep?(heap: TfjsHeap, variable: tf.Variable, grad: tf.Tensor, state: SlotState, coef: number): boolean;
 

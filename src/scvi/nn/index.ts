@@ -8,7 +8,7 @@
  * @module
  */
 export { Module, ModuleDict, type StateDict, type StateEntry, type LoadStateDictOptions } from "./module.js";
-export { dense, type DenseLayout } from "./dense.js";
+export { dense, preferredLayout, type DenseLayout } from "./dense.js";
 export { uniformInit, linearInitBound } from "./init.js";
 export { Linear, type LinearOptions } from "./linear.js";
 export { BatchNorm1d, batchNormTrain, type BatchNorm1dOptions, type BatchNormTrainOptions } from "./batchnorm.js";
