@@ -291,7 +291,90 @@ function sumSquaresFunction(): WasmFunction {
   return fn;
 }
 
+/**
+ * `sumLastAxis(rows, cols, in, out)`: out[r] = Σ_c in[r, c], accumulated in float64 two
+ * columns at a time (an odd last column in scalar code), rounded once to float32.
+ */
+function sumLastAxisFunction(): WasmFunction {
+  const fn = new WasmFunction(["i32", "i32", "i32", "i32"], []);
+  const c = new Emitter(fn);
+  const v = new Simd(c);
+  const [ROWS, COLS, IN, OUT] = [0, 1, 2, 3];
+  const [r, at, end] = [c.local("i32"), c.local("i32"), c.local("i32")];
+  const acc = v.local();
+  const total = c.local("f64");
+  const g = (l: number) => c.get(l);
+  c.set(at, g(IN));
+  c.block((exitRows) =>
+    c.loop((nextRow) => {
+      c.brIf(c.i32GeS(g(r), g(ROWS)), exitRows);
+      // end = the row's last pair boundary: at + 4·(cols − cols mod 2)
+      c.set(end, c.i32Add(g(at), c.i32Shl(c.and(g(COLS), c.i32(-2)), 2)));
+      v.set(acc, v.f64(0));
+      c.block((exit) =>
+        c.loop((top) => {
+          c.brIf(c.i32GeS(g(at), g(end)), exit);
+          v.set(acc, v.add(v.get(acc), v.loadF32Pair(g(at))));
+          c.set(at, c.i32Add(g(at), c.i32(8)));
+          c.br(top);
+        }),
+      );
+      c.set(total, c.add(v.lane(v.get(acc), 0), v.lane(v.get(acc), 1)));
+      c.if(c.and(g(COLS), c.i32(1)), () => {
+        c.set(total, c.add(g(total), c.loadF32(g(at))));
+        c.set(at, c.i32Add(g(at), c.i32(4)));
+      });
+      c.storeF32(c.i32Add(g(OUT), c.i32Shl(g(r), 2)), g(total));
+      c.set(r, c.i32Add(g(r), c.i32(1)));
+      c.br(nextRow);
+    }),
+  );
+  return fn;
+}
+
+/**
+ * `softmaxGrad(rows, cols, y, dy, out)`: the softmax's input gradient row by row,
+ * out[r, c] = y[r, c] · (dy[r, c] − Σ_k dy[r, k] y[r, k]), the sum in float64.
+ */
+function softmaxGradFunction(): WasmFunction {
+  const fn = new WasmFunction(["i32", "i32", "i32", "i32", "i32"], []);
+  const c = new Emitter(fn);
+  const [ROWS, COLS, Y, DY, OUT] = [0, 1, 2, 3, 4];
+  const [r, k, row] = [c.local("i32"), c.local("i32"), c.local("i32")];
+  const [dot, y] = [c.local("f64"), c.local("f64")];
+  const g = (l: number) => c.get(l);
+  const at = (base: number) => c.i32Add(g(base), c.i32Shl(c.i32Add(g(row), g(k)), 2));
+  const overColumns = (body: () => void) => {
+    c.set(k, c.i32(0));
+    c.block((exit) =>
+      c.loop((top) => {
+        c.brIf(c.i32GeS(g(k), g(COLS)), exit);
+        body();
+        c.set(k, c.i32Add(g(k), c.i32(1)));
+        c.br(top);
+      }),
+    );
+  };
+  c.block((exitRows) =>
+    c.loop((nextRow) => {
+      c.brIf(c.i32GeS(g(r), g(ROWS)), exitRows);
+      c.set(row, c.i32Mul(g(r), g(COLS)));
+      c.set(dot, c.f64(0));
+      overColumns(() => c.set(dot, c.add(g(dot), c.mul(c.loadF32(at(DY)), c.loadF32(at(Y))))));
+      overColumns(() => {
+        c.set(y, c.loadF32(at(Y)));
+        c.storeF32(at(OUT), c.mul(g(y), c.sub(c.loadF32(at(DY)), g(dot))));
+      });
+      c.set(r, c.i32Add(g(r), c.i32(1)));
+      c.br(nextRow);
+    }),
+  );
+  return fn;
+}
+
 interface HeapOps {
+  softmaxGrad: (rows: number, cols: number, y: number, dy: number, output: number) => void;
+  sumLastAxis: (rows: number, cols: number, input: number, output: number) => void;
   transpose: (rows: number, cols: number, input: number, output: number) => void;
   expand: (rows: number, cols: number, alongRows: number, input: number, output: number) => void;
   sumSquares: (n: number, input: number) => number;
@@ -301,7 +384,7 @@ interface HeapOps {
 
 function ops(heap: TfjsHeap): HeapOps | null {
   return heapModule(heap, "scvi-ts:heap-ops", () =>
-    encodeModule([transposeFunction(), sumRowsFunction(), log1pFunction(), expandFunction(), sumSquaresFunction()], { transpose: 0, sumRows: 1, log1p: 2, expand: 3, sumSquares: 4 }, {
+    encodeModule([transposeFunction(), sumRowsFunction(), log1pFunction(), expandFunction(), sumSquaresFunction(), sumLastAxisFunction(), softmaxGradFunction()], { transpose: 0, sumRows: 1, log1p: 2, expand: 3, sumSquares: 4, sumLastAxis: 5, softmaxGrad: 6 }, {
       pages: 1,
       imported: true,
     }),
@@ -387,6 +470,56 @@ function sumRowsRaw(x: tf.Tensor): tf.Tensor {
 export function sumRows(x: tf.Tensor): tf.Tensor {
   if (x.rank !== 2) throw new Error(`sumRows: expected a matrix, got shape [${x.shape.join(", ")}]`);
   return differentiable(x, sumRowsRaw, (dy, input) => expand2d(dy, input.shape as [number, number], 0));
+}
+
+function sumLastAxisRaw(x: tf.Tensor): tf.Tensor {
+  const [rows, cols] = x.shape as [number, number];
+  return onHeap(x, [rows], (o, _h, inAt, outAt) => o.sumLastAxis(rows, cols, inAt, outAt)) ?? tf.sum(x, -1);
+}
+
+/**
+ * The sum over the last axis of a matrix (`tf.sum(x, -1)`), accumulated in float64 on the wasm
+ * backend (whose own reduction takes ~0.4 ms for 128 × 2,000; this ~0.05 ms).
+ *
+ * @example
+ * ```ts
+ * sumLastAxis(tf.tensor2d([[1, 2], [3, 4]])); // [3, 7]
+ * ```
+ */
+export function sumLastAxis(x: tf.Tensor): tf.Tensor {
+  if (x.rank !== 2) throw new Error(`sumLastAxis: expected a matrix, got shape [${x.shape.join(", ")}]`);
+  return differentiable(x, sumLastAxisRaw, (dy, input) => expand2d(dy, input.shape as [number, number], 1));
+}
+
+/**
+ * `tf.softmax(x, -1)` for a matrix, whose gradient is one pass over the wasm heap per row
+ * (`y · (dy − Σ dy · y)`, the sum in float64) instead of tfjs' four kernels over the matrix.
+ *
+ * @example
+ * ```ts
+ * softmaxLastAxis(tf.tensor2d([[0, 0]])); // [[0.5, 0.5]]
+ * ```
+ */
+export function softmaxLastAxis(x: tf.Tensor): tf.Tensor {
+  if (x.rank !== 2) throw new Error(`softmaxLastAxis: expected a matrix, got shape [${x.shape.join(", ")}]`);
+  if (!taping()) return tf.softmax(x, -1);
+  const op = tf.customGrad(((input: tf.Tensor, save: tf.GradSaveFunc) => {
+    const y = tf.softmax(input, -1);
+    save([y]);
+    return {
+      value: y,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const out = saved[0]!;
+        const [rows, cols] = out.shape as [number, number];
+        const onTheHeap =
+          dy.dtype === "float32"
+            ? onHeap(out, [rows, cols], (o, heap, yAt, outAt) => o.softmaxGrad(rows, cols, yAt, heapOffset(heap, dy), outAt))
+            : null;
+        return onTheHeap ?? tf.mul(out, tf.sub(dy, tf.sum(tf.mul(dy, out), -1, true)));
+      },
+    };
+  }) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (x: tf.Tensor) => tf.Tensor;
+  return op(x);
 }
 
 /**

@@ -5,6 +5,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import { sumLastAxis } from "./heap-ops.js";
 
 /** A value that can stand for a float tensor: a number, nested number arrays, or a tensor. */
 export type TensorInput = number | number[] | number[][] | number[][][] | Float32Array | tf.Tensor;
@@ -124,6 +125,8 @@ export function stopGradient<T extends tf.Tensor>(x: T): T {
 export function sumRightmost(x: tf.Tensor, n: number): tf.Tensor {
   if (n <= 0) return x;
   if (n > x.rank) throw new Error(`sumRightmost: cannot sum ${n} dims of a rank-${x.rank} tensor`);
+  // A matrix's rows (e.g. a cell's log-likelihood over genes) take the wasm heap's reduction.
+  if (n === 1 && x.rank === 2) return sumLastAxis(x);
   const axes = Array.from({ length: n }, (_, i) => x.rank - n + i);
   return tf.sum(x, axes);
 }

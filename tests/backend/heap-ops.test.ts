@@ -1,7 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { expand2d, log1pCounts, setHeapOps, sumOfSquares, sumRows, transpose2d } from "../../src/backend/heap-ops.js";
+import { expand2d, log1pCounts, setHeapOps, softmaxLastAxis, sumLastAxis, sumOfSquares, sumRows, transpose2d } from "../../src/backend/heap-ops.js";
 
 const matrix = fc
   .record({ rows: fc.integer({ min: 1, max: 40 }), cols: fc.integer({ min: 1, max: 41 }) })
@@ -47,6 +47,49 @@ describe("heap ops (wasm backend kernels with tfjs fallbacks)", () => {
         x.dispose();
         ours.forEach((v, i) => expect(Math.abs(v - ref[i]!)).toBeLessThanOrEqual(1e-6 * rows * 1e3));
         expect(ourGrad).toEqual(refGrad);
+      }),
+      { seed: 42, numRuns: 60 },
+    );
+  });
+
+  it("sumLastAxis is the float64 row sum rounded once to float32, with tf.sum(x, -1)'s gradient (property)", () => {
+    fc.assert(
+      fc.property(matrix, ({ rows, cols, values }) => {
+        const x = tf.tensor2d(values, [rows, cols]);
+        const [ours, ourGrad] = valueAndGrad(sumLastAxis, x);
+        const [, refGrad] = valueAndGrad((t) => tf.sum(t, -1), x);
+        x.dispose();
+        for (let r = 0; r < rows; r++) {
+          let exact = 0;
+          for (let c = 0; c < cols; c++) exact += values[r * cols + c]!;
+          // Pairwise float64 accumulation: within a few ulps of the exact sum's float32.
+          expect(Math.abs(ours[r]! - Math.fround(exact))).toBeLessThanOrEqual(1e-12 * cols * 1e3 + Math.abs(Math.fround(exact)) * 2 ** -23);
+        }
+        expect(ourGrad).toEqual(refGrad);
+      }),
+      { seed: 42, numRuns: 60 },
+    );
+    expect(() => sumLastAxis(tf.ones([2]))).toThrow(/sumLastAxis: expected a matrix, got shape \[2\]/);
+  });
+
+  it("softmaxLastAxis is tf.softmax, with the gradient y · (dy − Σ dy · y) in float64 (property)", () => {
+    fc.assert(
+      fc.property(matrix, ({ rows, cols, values }) => {
+        const x = tf.tensor2d(values.map((v) => v / 100), [rows, cols]);
+        const [ours, ourGrad] = valueAndGrad(softmaxLastAxis, x);
+        const [ref] = valueAndGrad((t) => tf.softmax(t, -1), x);
+        x.dispose();
+        expect(ours).toEqual(ref);
+        // valueAndGrad's upstream gradient is 1, 2, 3, … in row-major order.
+        for (let r = 0; r < rows; r++) {
+          let dot = 0;
+          for (let c = 0; c < cols; c++) dot += (r * cols + c + 1) * ours[r * cols + c]!;
+          for (let c = 0; c < cols; c++) {
+            const i = r * cols + c;
+            const exact = ours[i]! * (i + 1 - dot);
+            expect(Math.abs(ourGrad[i]! - exact)).toBeLessThanOrEqual(1e-6 * rows * cols * Math.max(ours[i]!, 1e-30) + 1e-30);
+          }
+        }
       }),
       { seed: 42, numRuns: 60 },
     );

@@ -6,7 +6,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import { log1pCounts } from "../../backend/heap-ops.js";
+import { log1pCounts, sumLastAxis } from "../../backend/heap-ops.js";
 import { nextSeed } from "../../backend/random.js";
 import type { Distribution } from "../../distributions/distribution.js";
 import { NegativeBinomial } from "../../distributions/negative-binomial.js";
@@ -57,6 +57,11 @@ export interface ScviDecoding {
   theta: tf.Tensor;
   /** Zero-inflation logits. */
   pxDropout: tf.Tensor;
+}
+
+/** log of each cell's total count, `[n, 1]`, for counts `x` of shape `[n, genes]` (the observed library size). */
+export function observedLogLibrary(x: tf.Tensor): tf.Tensor {
+  return tf.tidy(() => tf.log(tf.reshape(x.rank === 2 ? sumLastAxis(x) : tf.sum(x, -1), [...x.shape.slice(0, -1), 1])));
 }
 
 /** The networks and parameters of scVI. */
@@ -135,7 +140,7 @@ export class ScviCore extends Module {
     const noiseZ = tf.zeros([inputs.x.shape[0]!, o.nLatent]);
     const { qm: qzm, qv: qzv } = this.zEncoder.encode(encoderInput, { cat: cats, noise: noiseZ });
     if (o.useObservedLibSize) {
-      const observedLibrary = tf.log(tf.sum(inputs.x, 1, true));
+      const observedLibrary = observedLogLibrary(inputs.x);
       return { qzm, qzv, observedLibrary };
     }
     const noiseL = tf.zeros([inputs.x.shape[0]!, 1]);

@@ -9,7 +9,7 @@ import { Normal } from "../../distributions/normal.js";
 import { module as registerModule, plate, sample } from "../../ppl/index.js";
 import { PyroBaseModuleClass } from "./base/pyro-base-module.js";
 import type { TensorDict } from "./base/base-module.js";
-import { ScviCore, scviInputsFromBatch, type ScviInputs } from "./scvi-core.js";
+import { observedLogLibrary, ScviCore, scviInputsFromBatch, type ScviInputs } from "./scvi-core.js";
 import type { ScviModuleOptions } from "./scvi-options.js";
 
 /**
@@ -45,7 +45,7 @@ export class SCVIPyroModule extends PyroBaseModuleClass<[ScviInputs]> {
         const z = sample("z", new Normal(tf.zeros([n, nLatent]), 1, { validateArgs: false }).toEvent(1));
         let library: tf.Tensor;
         if (this.core.options.useObservedLibSize) {
-          library = tf.log(tf.sum(inputs.x, 1, true));
+          library = observedLogLibrary(inputs.x);
         } else {
           const prior = this.core.libraryPrior(inputs.batchIndex);
           library = sample("library", new Normal(prior.mean, tf.sqrt(prior.variance), { validateArgs: false }).toEvent(1));

@@ -5,6 +5,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { nextSeed } from "../../backend/random.js";
+import { sumRightmost } from "../../backend/tensor.js";
 import { BaseModuleClass, type LossKwargs, type ModuleOutputs, type TensorDict } from "./base/base-module.js";
 import { LossOutput } from "./base/loss-output.js";
 import { ScviCore, scviInputsFromBatch, type ScviInputs } from "./scvi-core.js";
@@ -69,7 +70,7 @@ export class VAE extends BaseModuleClass {
   loss(tensors: TensorDict, inf: ModuleOutputs, gen: ModuleOutputs, { klWeight }: LossKwargs): LossOutput {
     const x = tensors.X!;
     const px = gen.px as import("../../distributions/distribution.js").Distribution;
-    const reconstructionLoss = tf.neg(tf.sum(px.logProb(x), -1));
+    const reconstructionLoss = tf.neg(sumRightmost(px.logProb(x), 1));
     const klZ = tf.sum(normalKl(inf.qzm as tf.Tensor, inf.qzv as tf.Tensor, 0, 1), -1);
     let klL: tf.Tensor = tf.zerosLike(klZ);
     if (inf.qlm !== undefined) {

@@ -5,6 +5,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import { softmaxLastAxis } from "../../backend/heap-ops.js";
 import { softplus } from "../../distributions/special.js";
 import { FCLayers } from "./fclayers.js";
 import { Linear } from "./linear.js";
@@ -111,7 +112,7 @@ export class DecoderSCVI extends Module {
     return tf.tidy(() => {
       const px = this.pxDecoder.forward(z, ...cat);
       const scaleLogits = this.pxScaleDecoder.forward(px);
-      const pxScale = this.scaleActivation === "softmax" ? tf.softmax(scaleLogits, -1) : softplus(scaleLogits);
+      const pxScale = this.scaleActivation === "softmax" ? (scaleLogits.rank === 2 ? softmaxLastAxis(scaleLogits) : tf.softmax(scaleLogits, -1)) : softplus(scaleLogits);
       const pxDropout = this.pxDropoutDecoder.forward(px);
       const pxRate = tf.mul(tf.exp(library), pxScale);
       const pxR = dispersion === "gene-cell" ? this.pxRDecoder.forward(px) : undefined;
