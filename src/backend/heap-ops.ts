@@ -100,7 +100,7 @@ function transposeFunction(): WasmFunction {
         c.set(dst, c.i32Add(g(OUT), c.i32Shl(c.i32Add(c.i32Mul(g(c0), g(ROWS)), g(r)), 2)));
         c.block((exit) =>
           c.loop((top) => {
-            c.brIf(c.i32GeS(g(src), g(srcEnd)), exit);
+            c.brIf(c.i32GeU(g(src), g(srcEnd)), exit);
             g(dst)();
             g(src)();
             fn.mem(0x28, 2).mem(0x36, 2); // i32.load / i32.store: a bit-exact copy
@@ -313,7 +313,7 @@ function sumLastAxisFunction(): WasmFunction {
       v.set(acc, v.f64(0));
       c.block((exit) =>
         c.loop((top) => {
-          c.brIf(c.i32GeS(g(at), g(end)), exit);
+          c.brIf(c.i32GeU(g(at), g(end)), exit);
           v.set(acc, v.add(v.get(acc), v.loadF32Pair(g(at))));
           c.set(at, c.i32Add(g(at), c.i32(8)));
           c.br(top);

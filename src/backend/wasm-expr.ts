@@ -154,6 +154,10 @@ export class Emitter {
   i32GeS(a: Expr, b: Expr): Expr {
     return this.bin(a, b, OP.i32GeS);
   }
+  /** Unsigned `a >= b`: for byte addresses, which pass 2³¹ once the wasm heap grows beyond 2 GiB. */
+  i32GeU(a: Expr, b: Expr): Expr {
+    return this.bin(a, b, OP.i32GeU);
+  }
   /** f64 → i32 (truncation; the value must be in range). */
   toI32(a: Expr): Expr {
     return this.un(a, OP.i32TruncF64S);

@@ -142,16 +142,24 @@ export function allFiniteFunction(): WasmFunction {
   const [B, COUNT] = [0, 1];
   const [at, end, v, x] = [fn.local("i32"), fn.local("i32"), fn.local("v128"), fn.local("f32")];
   fn.get(B).get(COUNT).i32Const(-4).op(OP.i32And).i32Const(2).op(OP.i32Shl).op(OP.i32Add).set(end);
-  forRangeLoop(fn, at, () => fn.get(B), () => fn.get(end), 16, () => {
-    fn.get(at).simdMem(SIMD.load, 2).tee(v).get(v).simd(SIMD.f32x4Sub).simd(SIMD.const, ...new Array<number>(16).fill(0)).simd(SIMD.f32x4Eq).simd(SIMD.i32x4AllTrue).op(OP.i32Eqz);
-    fn.begin(OP.if).i32Const(0).op(OP.return).op(OP.end);
-  });
+  forRangeLoop(
+    fn,
+    at,
+    () => fn.get(B),
+    () => fn.get(end),
+    16,
+    () => {
+      fn.get(at).simdMem(SIMD.load, 2).tee(v).get(v).simd(SIMD.f32x4Sub).simd(SIMD.const, ...new Array<number>(16).fill(0)).simd(SIMD.f32x4Eq).simd(SIMD.i32x4AllTrue).op(OP.i32Eqz);
+      fn.begin(OP.if).i32Const(0).op(OP.return).op(OP.end);
+    },
+    true,
+  );
   forRangeLoop(fn, at, () => fn.get(end), () => fn.get(B).get(COUNT).i32Const(2).op(OP.i32Shl).op(OP.i32Add), 4, () => {
     fn.get(at);
     f32Load(fn);
     fn.tee(x).get(x).op(OP.f32Sub).f32Const(0).op(OP.f32Ne);
     fn.begin(OP.if).i32Const(0).op(OP.return).op(OP.end);
-  });
+  }, true);
   fn.i32Const(1);
   return fn;
 }
@@ -222,7 +230,7 @@ export function sparseGemmFunction(spec: SparseGemmSpec): WasmFunction {
         else fn.get(accV[v]!).get(av).get(pc).simdMem(SIMD.load, 2, v * 16).simd(SIMD.f32x4Mul).simd(SIMD.f32x4Add);
         fn.set(accV[v]!);
       }
-    });
+    }, true);
     // C[i, jb …] = acc
     fn.get(C).get(i).i32Const(n * 4).op(OP.i32Mul).op(OP.i32Add).get(jb).i32Const(2).op(OP.i32Shl).op(OP.i32Add).set(pc);
     for (let v = 0; v < Math.max(vectors, 1); v++) {
