@@ -27,6 +27,8 @@ export interface BatchNormHeapForward {
   mean: tf.Tensor;
   /** The unbiased batch variance, `[c]`. */
   unbiasedVariance: tf.Tensor;
+  /** The updated running mean and variance, when running statistics were given. */
+  running?: [tf.Tensor, tf.Tensor];
 }
 
 /** The heap and its batch-norm functions, or null when the heap path does not apply. */
@@ -60,9 +62,9 @@ export function batchNormForwardHeap(
   x: tf.Tensor,
   gamma: tf.Tensor,
   beta: tf.Tensor,
-  options: { eps: number; relu: boolean; dropoutRate: number; uniform?: tf.Tensor },
+  options: { eps: number; relu: boolean; dropoutRate: number; uniform?: tf.Tensor; running?: { mean: tf.Tensor; variance: tf.Tensor; momentum: number } },
 ): BatchNormHeapForward | null {
-  const found = x.rank === 2 ? heapAndKernels([x, gamma, beta]) : null;
+  const found = x.rank === 2 ? heapAndKernels([x, gamma, beta, ...(options.running ? [options.running.mean, options.running.variance] : [])]) : null;
   if (!found) return null;
   const [heap, kernels] = found;
   const [n, c] = x.shape as [number, number];
@@ -74,11 +76,35 @@ export function batchNormForwardHeap(
   const mean = output(heap, [c]);
   const unbiasedVariance = output(heap, [c]);
   const mask = relu || p > 0 ? output(heap, [n, c]) : undefined;
+  const run = options.running;
+  const running: [tf.Tensor, tf.Tensor] | undefined = run ? [output(heap, [c]), output(heap, [c])] : undefined;
   const at = (t: tf.Tensor | undefined) => (t ? heapOffset(heap, t) : 0);
   withScratch(heap, 2 * c, (scratch) =>
-    kernels.forward(n, c, at(x), at(gamma), at(beta), at(p > 0 ? uniform : undefined), 1 - p, relu ? 1 : 0, eps, scratch, at(value), at(xHat), at(mask), at(invStd), at(mean), at(unbiasedVariance)),
+    kernels.forward(
+      n,
+      c,
+      at(x),
+      at(gamma),
+      at(beta),
+      at(p > 0 ? uniform : undefined),
+      1 - p,
+      relu ? 1 : 0,
+      eps,
+      scratch,
+      at(value),
+      at(xHat),
+      at(mask),
+      at(invStd),
+      at(mean),
+      at(unbiasedVariance),
+      at(run?.mean),
+      at(run?.variance),
+      run?.momentum ?? 0,
+      at(running?.[0]),
+      at(running?.[1]),
+    ),
   );
-  return { value, xHat, invStd, mask, mean, unbiasedVariance };
+  return { value, xHat, invStd, mask, mean, unbiasedVariance, running };
 }
 
 /**

@@ -15,10 +15,34 @@ import { heapModule, type TfjsHeap } from "../../backend/wasm-heap.js";
 export interface BatchNormWasm {
   /**
    * Moments, normalisation, affine map, ReLU (`relu` 1) and dropout (`keep` < 1, uniform draws
-   * at `u`): writes `value`, `xHat`, `mask` (when nonzero), `invStd`, `mean`, `unbiasedVar`;
-   * `scratch` holds 2c float64.
+   * at `u`): writes `value`, `xHat`, `mask` (when nonzero), `invStd`, `mean`, `unbiasedVar`,
+   * and, when `runMean` is nonzero, the updated running statistics
+   * `(1 − momentum) · run + momentum · batch` into `newMean` and `newVar`; `scratch` holds 2c
+   * float64.
    */
-  forward(n: number, c: number, x: number, gamma: number, beta: number, u: number, keep: number, relu: number, eps: number, scratch: number, value: number, xHat: number, mask: number, invStd: number, mean: number, unbiasedVar: number): void;
+  forward(
+    n: number,
+    c: number,
+    x: number,
+    gamma: number,
+    beta: number,
+    u: number,
+    keep: number,
+    relu: number,
+    eps: number,
+    scratch: number,
+    value: number,
+    xHat: number,
+    mask: number,
+    invStd: number,
+    mean: number,
+    unbiasedVar: number,
+    runMean: number,
+    runVar: number,
+    momentum: number,
+    newMean: number,
+    newVar: number,
+  ): void;
   /** `dx`, `dγ`, `dβ` from `dyOut` (times `mask` when nonzero); `scratch` holds 2c float64. */
   backward(n: number, c: number, dyOut: number, xHat: number, invStd: number, gamma: number, mask: number, scratch: number, dx: number, dGamma: number, dBeta: number): void;
 }
@@ -43,8 +67,8 @@ function loops(fn: WasmFunction, c: Emitter) {
 }
 
 function forwardFunction(): WasmFunction {
-  const fn = new WasmFunction(["i32", "i32", "i32", "i32", "i32", "i32", "f64", "i32", "f64", "i32", "i32", "i32", "i32", "i32", "i32", "i32"], []);
-  const [N, C, X, GAMMA, BETA, U, KEEP, RELU, EPS, SCRATCH, VALUE, XHAT, MASK, INVSTD, MEAN, UVAR] = Array.from({ length: 16 }, (_, k) => k);
+  const fn = new WasmFunction(["i32", "i32", "i32", "i32", "i32", "i32", "f64", "i32", "f64", "i32", "i32", "i32", "i32", "i32", "i32", "i32", "i32", "i32", "f64", "i32", "i32"], []);
+  const [N, C, X, GAMMA, BETA, U, KEEP, RELU, EPS, SCRATCH, VALUE, XHAT, MASK, INVSTD, MEAN, UVAR, RUN_MEAN, RUN_VAR, MOMENTUM, NEW_MEAN, NEW_VAR] = Array.from({ length: 21 }, (_, k) => k);
   const c = new Emitter(fn);
   const { g, f32At, f64At, matrix, columns } = loops(fn, c);
   const [i, j, at, sq] = [c.local("i32"), c.local("i32"), c.local("i32"), c.local("i32")];
@@ -68,6 +92,11 @@ function forwardFunction(): WasmFunction {
     c.set(variance, c.div(c.loadF64(sqAt()), n64));
     c.storeF32(f32At(MEAN, g(j)), c.loadF64(sumAt()));
     c.storeF32(f32At(UVAR, g(j)), c.div(c.mul(g(variance), n64), c.sub(n64, c.f64(1))));
+    c.if(c.not(c.i32Eq(g(RUN_MEAN), c.i32(0))), () => {
+      const update = (run: number, batch: Expr) => c.add(c.mul(c.sub(c.f64(1), g(MOMENTUM)), c.loadF32(f32At(run, g(j)))), c.mul(g(MOMENTUM), batch));
+      c.storeF32(f32At(NEW_MEAN, g(j)), update(RUN_MEAN, c.loadF32(f32At(MEAN, g(j)))));
+      c.storeF32(f32At(NEW_VAR, g(j)), update(RUN_VAR, c.loadF32(f32At(UVAR, g(j)))));
+    });
     c.storeF32(f32At(INVSTD, g(j)), c.div(c.f64(1), c.sqrt(c.add(c.roundF32(g(variance)), g(EPS)))));
     // The mean as float32 from here on, as tfjs' ops see it.
     c.storeF64(sumAt(), c.roundF32(c.loadF64(sumAt())));

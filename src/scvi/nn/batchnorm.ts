@@ -39,6 +39,11 @@ export interface BatchNormTrainOptions {
    * module can update its running statistics; the tensors are disposed after it returns.
    */
   onStats?: (mean: tf.Tensor, unbiasedVariance: tf.Tensor) => void;
+  /**
+   * Running statistics to update in the same op (outside the gradient tape):
+   * `r ← (1 − momentum) · r + momentum · batch`, with the unbiased batch variance.
+   */
+  running?: { mean: tf.Variable; variance: tf.Variable; momentum: number };
   /** Apply ReLU to the normalised output (in the same op). Default false. */
   relu?: boolean;
   /**
@@ -78,9 +83,14 @@ export function batchNormTrain(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, 
     };
     // The wasm heap's loops where they apply (same formulas, moments in float64).
     const uniform = p > 0 ? tf.randomUniform(xIn.shape, 0, 1, "float32", seed) : undefined;
-    const heap = batchNormForwardHeap(xIn, g, b, { eps, relu, dropoutRate: p, uniform });
+    const running = options.running;
+    const heap = batchNormForwardHeap(xIn, g, b, { eps, relu, dropoutRate: p, uniform, running });
     if (heap) {
       if (onStats) onStats(heap.mean, heap.unbiasedVariance);
+      if (running && heap.running) {
+        running.mean.assign(heap.running[0]);
+        running.variance.assign(heap.running[1]);
+      }
       save(heap.mask ? [heap.xHat, heap.invStd, g, heap.mask] : [heap.xHat, heap.invStd, g]);
       return { value: heap.value, gradFunc: backward };
     }
@@ -97,7 +107,13 @@ export function batchNormTrain(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, 
       mask = mask ? tf.mul(mask, drop) : drop;
     }
     if (mask) value = tf.mul(value, mask);
-    if (onStats) onStats(mean, tf.mul(variance, n / (n - 1)));
+    const unbiased = tf.mul(variance, n / (n - 1));
+    if (onStats) onStats(mean, unbiased);
+    if (running) {
+      const m = running.momentum;
+      running.mean.assign(tf.add(tf.mul(running.mean, 1 - m), tf.mul(mean, m)));
+      running.variance.assign(tf.add(tf.mul(running.variance, 1 - m), tf.mul(unbiased, m)));
+    }
     save(mask ? [xHat, invStd, g, mask] : [xHat, invStd, g]);
     return { value, gradFunc: backward };
   }) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (x: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => tf.Tensor;
@@ -187,19 +203,11 @@ export class BatchNorm1d extends Module {
     return tf.tidy(() =>
       batchNormTrain(x, this.weight, this.bias, {
         eps: this.eps,
-        onStats: (mean, unbiasedVariance) => this.updateRunningStats(mean, unbiasedVariance),
+        running: { mean: this.runningMean, variance: this.runningVar, momentum: this.momentum },
         relu: epilogue.relu ?? false,
         dropoutRate: epilogue.dropoutRate ?? 0,
       }),
     );
-  }
-
-  private updateRunningStats(mean: tf.Tensor, unbiasedVariance: tf.Tensor): void {
-    const m = this.momentum;
-    tf.tidy(() => {
-      this.runningMean.assign(tf.add(tf.mul(this.runningMean, 1 - m), tf.mul(mean, m)));
-      this.runningVar.assign(tf.add(tf.mul(this.runningVar, 1 - m), tf.mul(unbiasedVariance, m)));
-    });
   }
 
   private forwardEval(x: tf.Tensor): tf.Tensor {

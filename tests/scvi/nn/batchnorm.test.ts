@@ -76,7 +76,9 @@ describe("BatchNorm1d against torch.nn.BatchNorm1d(momentum=0.01, eps=1e-3)", ()
     bn.dispose();
   });
 
-  it("updates running statistics outside the gradient tape without leaking tensors", () => {
+  it.each([true, false])("updates running statistics outside the gradient tape without leaking tensors (heap loops %s)", (heap) => {
+    setHeapOps(heap);
+    onTestFinished(() => setHeapOps(true));
     const bn = new BatchNorm1d(8, { momentum: 0.1 });
     const x = tf.randomNormal([16, 8], 2, 3, "float32", 7);
     const step = () =>
@@ -93,6 +95,10 @@ describe("BatchNorm1d against torch.nn.BatchNorm1d(momentum=0.01, eps=1e-3)", ()
     const batchMean = tf.tidy(() => tf.mean(x, 0).dataSync());
     const running = bn.runningMean.dataSync();
     for (let j = 0; j < 8; j++) expect(running[j]).toBeCloseTo(batchMean[j]! * (1 - 0.9 ** 6), 5);
+    // and the variance toward the unbiased batch variance ν from 1: ν + (1 − ν) 0.9⁶
+    const batchVar = tf.tidy(() => tf.mul(tf.moments(x, 0).variance, 16 / 15).dataSync());
+    const runningVar = bn.runningVar.dataSync();
+    for (let j = 0; j < 8; j++) expect(runningVar[j]).toBeCloseTo(batchVar[j]! + (1 - batchVar[j]!) * 0.9 ** 6, 4);
     x.dispose();
     bn.dispose();
   });
