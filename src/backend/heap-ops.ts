@@ -15,7 +15,8 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import { encodeModule, WasmFunction, SIMD } from "./wasm-builder.js";
+import { encodeModule, OP, WasmFunction, SIMD } from "./wasm-builder.js";
+import { forRangeLoop } from "./wasm-gemm.js";
 import { Emitter } from "./wasm-expr.js";
 import { heapModule, heapOffset, tfjsHeap, type TfjsHeap } from "./wasm-heap.js";
 import { Simd, SimdMath } from "./wasm-simd.js";
@@ -372,7 +373,48 @@ function softmaxGradFunction(): WasmFunction {
   return fn;
 }
 
+/**
+ * `mulEach(n, dy, a, b, c, outA, outB, outC)`: outX = dy · X elementwise for each of up to three
+ * float32 arrays (an address of 0 skips one), four lanes at a time, one pass over `dy`.
+ */
+function mulEachFunction(): WasmFunction {
+  const fn = new WasmFunction(["i32", "i32", "i32", "i32", "i32", "i32", "i32", "i32"], []);
+  const [N, DY, A, B, C, OA, OB, OC] = [0, 1, 2, 3, 4, 5, 6, 7];
+  const [i, end] = [fn.local("i32"), fn.local("i32")];
+  const d = fn.local("v128");
+  const ds = fn.local("f32");
+  const pairs: [number, number][] = [
+    [A, OA],
+    [B, OB],
+    [C, OC],
+  ];
+  // Full vectors: i < n − n mod 4 (byte offsets)
+  fn.get(N).i32Const(-4).op(OP.i32And).i32Const(2).op(OP.i32Shl).set(end);
+  forRangeLoop(fn, i, () => fn.i32Const(0), () => fn.get(end), 16, () => {
+    fn.get(DY).get(i).op(OP.i32Add).simdMem(SIMD.load, 2).set(d);
+    for (const [src, out] of pairs) {
+      fn.get(src).begin(OP.if);
+      fn.get(out).get(i).op(OP.i32Add);
+      fn.get(src).get(i).op(OP.i32Add).simdMem(SIMD.load, 2).get(d).simd(SIMD.f32x4Mul);
+      fn.simdMem(SIMD.store, 2);
+      fn.op(OP.end);
+    }
+  });
+  forRangeLoop(fn, i, () => fn.get(end), () => fn.get(N).i32Const(2).op(OP.i32Shl), 4, () => {
+    fn.get(DY).get(i).op(OP.i32Add).mem(OP.f32Load, 2).set(ds);
+    for (const [src, out] of pairs) {
+      fn.get(src).begin(OP.if);
+      fn.get(out).get(i).op(OP.i32Add);
+      fn.get(src).get(i).op(OP.i32Add).mem(OP.f32Load, 2).get(ds).op(OP.f32Mul);
+      fn.mem(OP.f32Store, 2);
+      fn.op(OP.end);
+    }
+  });
+  return fn;
+}
+
 interface HeapOps {
+  mulEach: (n: number, dy: number, a: number, b: number, c: number, outA: number, outB: number, outC: number) => void;
   softmaxGrad: (rows: number, cols: number, y: number, dy: number, output: number) => void;
   sumLastAxis: (rows: number, cols: number, input: number, output: number) => void;
   transpose: (rows: number, cols: number, input: number, output: number) => void;
@@ -384,7 +426,7 @@ interface HeapOps {
 
 function ops(heap: TfjsHeap): HeapOps | null {
   return heapModule(heap, "scvi-ts:heap-ops", () =>
-    encodeModule([transposeFunction(), sumRowsFunction(), log1pFunction(), expandFunction(), sumSquaresFunction(), sumLastAxisFunction(), softmaxGradFunction()], { transpose: 0, sumRows: 1, log1p: 2, expand: 3, sumSquares: 4, sumLastAxis: 5, softmaxGrad: 6 }, {
+    encodeModule([transposeFunction(), sumRowsFunction(), log1pFunction(), expandFunction(), sumSquaresFunction(), sumLastAxisFunction(), softmaxGradFunction(), mulEachFunction()], { transpose: 0, sumRows: 1, log1p: 2, expand: 3, sumSquares: 4, sumLastAxis: 5, softmaxGrad: 6, mulEach: 7 }, {
       pages: 1,
       imported: true,
     }),
@@ -520,6 +562,27 @@ export function softmaxLastAxis(x: tf.Tensor): tf.Tensor {
     };
   }) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (x: tf.Tensor) => tf.Tensor;
   return op(x);
+}
+
+/**
+ * `dy · p` for each of one to three tensors `p` of `dy`'s shape (a gradient times several
+ * partial derivatives), in one pass on the wasm heap; tfjs' `mul` elsewhere or when shapes or
+ * dtypes differ. Not differentiable (it serves gradients).
+ *
+ * @example
+ * ```ts
+ * multiplyEach(tf.tensor([2, 3]), [tf.tensor([1, 1]), tf.tensor([0, 2])]); // [[2, 3], [0, 6]]
+ * ```
+ */
+export function multiplyEach(dy: tf.Tensor, partials: readonly tf.Tensor[]): tf.Tensor[] {
+  if (partials.length === 0 || partials.length > 3) throw new Error(`multiplyEach: takes 1 to 3 tensors, got ${partials.length}`);
+  const heap = enabled && dy.dtype === "float32" && partials.every((p) => p.dtype === "float32" && tf.util.arraysEqual(p.shape, dy.shape)) ? tfjsHeap() : null;
+  const o = heap && ops(heap);
+  if (!heap || !o) return partials.map((p) => tf.mul(dy, p));
+  const outputs = partials.map(() => heap.backend.makeOutput([...dy.shape], "float32"));
+  const at = (t: tf.TensorInfo | undefined) => (t ? heapOffset(heap, t) : 0);
+  o.mulEach(dy.size, at(dy), at(partials[0]), at(partials[1]), at(partials[2]), at(outputs[0]), at(outputs[1]), at(outputs[2]));
+  return outputs.map((t) => tf.engine().makeTensorFromTensorInfo(t));
 }
 
 /**

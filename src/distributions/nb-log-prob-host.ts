@@ -13,7 +13,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { broadcastShapes } from "../backend/tensor.js";
-import { sumRows } from "../backend/heap-ops.js";
+import { multiplyEach, sumRows } from "../backend/heap-ops.js";
 import { tfjsHeap } from "../backend/wasm-heap.js";
 import { reduceToShape } from "./count-math.js";
 import { evaluateCountLogProb, type CountOutputs, type ThetaLayout } from "./nb-log-prob-js.js";
@@ -141,8 +141,8 @@ export function countLogProbHost(x: tf.Tensor, mu: tf.Tensor, theta: tf.Tensor, 
     return {
       value: f[0]!,
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) =>
-        // dy · ∂, summed back to each parameter's own shape (θ: over all but its own axes).
-        saved.map((partial, k) => toShape(tf.mul(dy, partial), ins[k]!.shape)),
+        // dy · ∂ (one heap pass for all), summed back to each parameter's own shape (θ: over all but its own axes).
+        multiplyEach(dy, saved).map((product, k) => toShape(product, ins[k]!.shape)),
     };
   }) as unknown as Parameters<typeof tf.customGrad>[0]);
   return op(...inputs);

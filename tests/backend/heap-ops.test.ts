@@ -1,7 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { expand2d, log1pCounts, setHeapOps, softmaxLastAxis, sumLastAxis, sumOfSquares, sumRows, transpose2d } from "../../src/backend/heap-ops.js";
+import { expand2d, log1pCounts, multiplyEach, setHeapOps, softmaxLastAxis, sumLastAxis, sumOfSquares, sumRows, transpose2d } from "../../src/backend/heap-ops.js";
 
 const matrix = fc
   .record({ rows: fc.integer({ min: 1, max: 40 }), cols: fc.integer({ min: 1, max: 41 }) })
@@ -93,6 +93,24 @@ describe("heap ops (wasm backend kernels with tfjs fallbacks)", () => {
       }),
       { seed: 42, numRuns: 60 },
     );
+  });
+
+  it("multiplyEach is tf.mul of the gradient with each of one to three tensors, exactly", () => {
+    for (const size of [1, 3, 4, 7, 4001]) {
+      for (const count of [1, 2, 3]) {
+        tf.tidy(() => {
+          const dy = tf.randomNormal([size], 0, 1, "float32", size);
+          const partials = Array.from({ length: count }, (_, k) => tf.randomNormal([size], 0, 1, "float32", size + k + 1));
+          const ours = multiplyEach(dy, partials);
+          ours.forEach((t, k) => expect(Array.from(t.dataSync())).toEqual(Array.from(tf.mul(dy, partials[k]!).dataSync())));
+        });
+      }
+    }
+    tf.tidy(() => {
+      // Broadcasting shapes take tfjs' mul.
+      expect(Array.from(multiplyEach(tf.tensor2d([[1, 2]]), [tf.tensor1d([3, 4])])[0]!.dataSync())).toEqual([3, 8]);
+      expect(() => multiplyEach(tf.ones([2]), [])).toThrow(/multiplyEach: takes 1 to 3 tensors, got 0/);
+    });
   });
 
   it("transpose2d is exact on full 16 × 16 tiles (SIMD shuffles) next to edge tiles", () => {
