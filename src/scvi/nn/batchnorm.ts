@@ -30,6 +30,16 @@ function moments2d(x: tf.Tensor): { mean: tf.Tensor; variance: tf.Tensor } {
   return { mean, variance };
 }
 
+/** Running statistics that {@link batchNormTrain} updates. */
+export interface RunningStatistics {
+  /** The running mean, `[c]`. */
+  mean: tf.Variable;
+  /** The running (unbiased) variance, `[c]`. */
+  variance: tf.Variable;
+  /** The weight of the newest batch. */
+  momentum: number;
+}
+
 /** Options of {@link batchNormTrain}. */
 export interface BatchNormTrainOptions {
   /** Added to the variance before the square root. */
@@ -43,7 +53,7 @@ export interface BatchNormTrainOptions {
    * Running statistics to update in the same op (outside the gradient tape):
    * `r ← (1 − momentum) · r + momentum · batch`, with the unbiased batch variance.
    */
-  running?: { mean: tf.Variable; variance: tf.Variable; momentum: number };
+  running?: RunningStatistics;
   /** Apply ReLU to the normalised output (in the same op). Default false. */
   relu?: boolean;
   /**

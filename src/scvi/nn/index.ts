@@ -11,7 +11,7 @@ export { Module, ModuleDict, type StateDict, type StateEntry, type LoadStateDict
 export { dense, preferredLayout, type DenseLayout } from "./dense.js";
 export { uniformInit, linearInitBound } from "./init.js";
 export { Linear, type LinearOptions } from "./linear.js";
-export { BatchNorm1d, batchNormTrain, type BatchNorm1dOptions, type BatchNormTrainOptions } from "./batchnorm.js";
+export { BatchNorm1d, batchNormTrain, type BatchNorm1dOptions, type BatchNormTrainOptions, type RunningStatistics } from "./batchnorm.js";
 export { LayerNorm, type LayerNormOptions } from "./layernorm.js";
 export { Dropout } from "./dropout.js";
 export { ReLU, logSoftmax } from "./activation.js";
