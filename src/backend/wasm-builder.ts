@@ -324,12 +324,13 @@ function name(s: string, out: number[]): void {
 /**
  * Encodes a module with the given functions (function `i` has index `i`), exporting those
  * named in `exports`. Its memory is either its own, of `memory.pages` 64 KiB pages (exported as
- * `memory`), or imported as `env.memory` (`memory.imported`, at least `pages` pages).
+ * `memory`), or imported as `env.memory` (`memory.imported`, at least `pages` pages; a shared
+ * memory of at most `sharedMaximum` pages when that is given).
  */
 export function encodeModule(
   functions: readonly WasmFunction[],
   exports: Readonly<Record<string, number>>,
-  memory: { pages: number; imported?: boolean },
+  memory: { pages: number; imported?: boolean; sharedMaximum?: number },
 ): Uint8Array {
   const out = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
   const types: number[] = [];
@@ -350,8 +351,15 @@ export function encodeModule(
     const imports: number[] = [1];
     name("env", imports);
     name("memory", imports);
-    imports.push(0x02, 0x00);
-    uleb(memory.pages, imports);
+    if (memory.sharedMaximum !== undefined) {
+      // A shared memory (threads proposal): limits flag 3, minimum and maximum pages.
+      imports.push(0x02, 0x03);
+      uleb(memory.pages, imports);
+      uleb(memory.sharedMaximum, imports);
+    } else {
+      imports.push(0x02, 0x00);
+      uleb(memory.pages, imports);
+    }
     section(2, imports, out);
   }
   section(3, funcs, out);

@@ -12,6 +12,7 @@
 import type * as tf from "@tensorflow/tfjs";
 import { encodeModule, WasmFunction } from "../backend/wasm-builder.js";
 import { Emitter, type Expr } from "../backend/wasm-expr.js";
+import { kernelPool, MAX_CHUNKS, SHARED_MAXIMUM_PAGES } from "../backend/kernel-pool.js";
 import { heapModule, heapOffset, heapView, type TfjsHeap } from "../backend/wasm-heap.js";
 import { Simd, SimdMath } from "../backend/wasm-simd.js";
 import {
@@ -187,12 +188,86 @@ function kernelFunction(zi: boolean, grad: boolean): WasmFunction {
 type KernelFn = (...args: number[]) => number;
 type Variant = "nb" | "nbGrad" | "zinb" | "zinbGrad";
 
-function buildModule(): Uint8Array {
+const VARIANTS = { nb: [false, false], nbGrad: [false, true], zinb: [true, false], zinbGrad: [true, true] } as const;
+
+/** The module of the four variants, on tfjs' heap or (`sharedMaximum`) on a shared memory. */
+function buildModule(sharedMaximum?: number): Uint8Array {
   const functions: WasmFunction[] = [];
-  const variants = { nb: [false, false], nbGrad: [false, true], zinb: [true, false], zinbGrad: [true, true] } as const;
   const exportsMap: Record<string, number> = {};
-  for (const [name, [zi, grad]] of Object.entries(variants)) exportsMap[name] = functions.push(kernelFunction(zi, grad)) - 1;
-  return encodeModule(functions, exportsMap, { pages: 1, imported: true });
+  for (const [name, [zi, grad]] of Object.entries(VARIANTS)) exportsMap[name] = functions.push(kernelFunction(zi, grad)) - 1;
+  return encodeModule(functions, exportsMap, { pages: 1, imported: true, sharedMaximum });
+}
+
+/** Elements from which the second thread joins (below, the copies cost more than it saves). */
+const POOL_MIN_ELEMENTS = 32768;
+
+/** About this many elements per chunk of a pooled run. */
+const POOL_CHUNK = 8192;
+
+let sharedModule: Uint8Array | undefined;
+
+/**
+ * Runs `variant` over the elements on the main thread and the kernel pool's helper, through the
+ * pool's shared memory: inputs are copied in, chunks of whole θ periods are claimed by either
+ * thread, outputs are copied back into `outputs` (tfjs heap offsets). Returns the fallback
+ * list (element indices), or null when the pool does not apply.
+ */
+function runPooled(
+  heap: TfjsHeap,
+  variant: Variant,
+  inputs: { x: tf.TensorInfo; mu: tf.TensorInfo; pi?: tf.TensorInfo },
+  outputs: WasmCountResult,
+  n: number,
+  period: number,
+  table: Float64Array,
+): Int32Array | null {
+  const pool = n >= POOL_MIN_ELEMENTS && period <= n / 4 ? kernelPool() : null;
+  if (!pool) return null;
+  sharedModule ??= buildModule(SHARED_MAXIMUM_PAGES);
+  const fn = pool.register(`scvi-ts:count-log-prob:${variant}`, sharedModule, variant);
+  if (fn === null) return null;
+  // Chunks of whole periods (an even number of elements when the period is odd).
+  let rows = Math.max(1, Math.round(POOL_CHUNK / period));
+  if (period % 2 === 1 && rows % 2 === 1) rows++;
+  const chunk = rows * period;
+  const chunks = Math.ceil(n / chunk);
+  if (chunks > MAX_CHUNKS) return null;
+  // Layout: x, mu, pi, value, dMu, dTheta, dPi (n float32 each), the table, the fallbacks.
+  const bytes = 4 * n;
+  const at = { x: 0, mu: bytes, pi: 2 * bytes, value: 3 * bytes, dMu: 4 * bytes, dTheta: 5 * bytes, dPi: 6 * bytes, table: 7 * bytes, fallback: 7 * bytes + 8 * table.length };
+  pool.reserve(at.fallback + bytes + 4 * chunk + 64);
+  const shared = pool.memory.buffer;
+  const copyIn = (t: tf.TensorInfo | undefined, offset: number) => t && new Float32Array(shared, offset, n).set(heapView(heap, t, Float32Array));
+  // (pool.run returns null, having run nothing, when its helper had to be given up.)
+  copyIn(inputs.x, at.x);
+  copyIn(inputs.mu, at.mu);
+  copyIn(inputs.pi, at.pi);
+  new Float64Array(shared, at.table, table.length).set(table);
+  const zi = inputs.pi !== undefined;
+  const step = 4 * chunk;
+  const results = pool.run({
+    fn,
+    chunks,
+    //      n      period  x     mu     pi               th        lf                      value     dMu       dTheta    dPi              fallback
+    args: [chunk, period, at.x, at.mu, zi ? at.pi : 0, at.table, at.table + 24 * period, at.value, at.dMu, at.dTheta, zi ? at.dPi : 0, at.fallback],
+    strides: [0, 0, step, step, zi ? step : 0, 0, 0, step, step, step, zi ? step : 0, step],
+    last: [n - (chunks - 1) * chunk],
+  });
+  if (!results) return null;
+  const copyOut = (t: tf.TensorInfo | undefined, offset: number) => t && heapView(heap, t, Float32Array).set(new Float32Array(shared, offset, n));
+  copyOut(outputs.value, at.value);
+  copyOut(outputs.dMu, at.dMu);
+  copyOut(outputs.dTheta, at.dTheta);
+  copyOut(outputs.dPi, at.dPi);
+  let total = 0;
+  for (const count of results) total += count;
+  const fallback = new Int32Array(total);
+  let k = 0;
+  results.forEach((count, c) => {
+    const list = new Int32Array(shared, at.fallback + c * step, count);
+    for (let i = 0; i < count; i++) fallback[k++] = list[i]! + c * chunk;
+  });
+  return fallback;
 }
 
 /** The tensors {@link runWasmCountKernel} returns (owned by the caller). */
@@ -215,7 +290,7 @@ export function runWasmCountKernel(
   thetaLayout: ThetaLayout,
   grad: boolean,
 ): WasmCountResult | null {
-  const kernels = heapModule(heap, "scvi-ts:count-log-prob", buildModule) as Record<Variant, KernelFn> | null;
+  const kernels = heapModule(heap, "scvi-ts:count-log-prob", () => buildModule()) as Record<Variant, KernelFn> | null;
   if (!kernels) return null;
   const { backend } = heap;
   const zi = inputs.pi !== undefined;
@@ -244,7 +319,13 @@ export function runWasmCountKernel(
     }
     table.set(LOG_FACTORIAL_SMALL, 3 * period);
     const fallbackAt = scratchAt + 8 * tableDoubles;
-    const run = kernels[zi ? (grad ? "zinbGrad" : "zinb") : grad ? "nbGrad" : "nb"];
+    const variant: Variant = zi ? (grad ? "zinbGrad" : "zinb") : grad ? "nbGrad" : "nb";
+    const pooled = runPooled(heap, variant, inputs, result, n, period, table);
+    if (pooled) {
+      fillFallbacks(heap, inputs, result, thetaValues, thetaLayout, grad, pooled);
+      return result;
+    }
+    const run = kernels[variant];
     const at = (t: tf.TensorInfo | undefined) => (t ? heapOffset(heap, t) : 0);
     const count = run(
       n,
@@ -260,13 +341,7 @@ export function runWasmCountKernel(
       at(result.dPi),
       fallbackAt,
     );
-    if (count > 0) {
-      // The JavaScript loop fills in the elements the kernel left out, in place.
-      const f32 = (t: tf.TensorInfo | undefined) => (t ? heapView(heap, t, Float32Array) : undefined);
-      const p: CountInputs = { x: f32(inputs.x)!, mu: f32(inputs.mu)!, pi: f32(inputs.pi), theta: thetaValues, thetaLayout };
-      const outputs: CountOutputs = { value: f32(result.value)!, dMu: f32(result.dMu), dTheta: f32(result.dTheta), dPi: f32(result.dPi) };
-      evaluateCountLogProb(p, grad, outputs, new Int32Array(heap.memory.buffer, fallbackAt, count).slice());
-    }
+    if (count > 0) fillFallbacks(heap, inputs, result, thetaValues, thetaLayout, grad, new Int32Array(heap.memory.buffer, fallbackAt, count).slice());
   } finally {
     backend.disposeData(scratch.dataId);
   }
@@ -274,3 +349,20 @@ export function runWasmCountKernel(
 }
 
 const LOG_FACTORIAL_SMALL = LOG_FACTORIAL.slice(0, PRODUCT_MAX_COUNT + 1);
+
+/** The JavaScript loop fills in the elements the kernel left out (`indices`), in place. */
+function fillFallbacks(
+  heap: TfjsHeap,
+  inputs: { x: tf.TensorInfo; mu: tf.TensorInfo; pi?: tf.TensorInfo },
+  result: WasmCountResult,
+  theta: Float32Array,
+  thetaLayout: ThetaLayout,
+  grad: boolean,
+  indices: Int32Array,
+): void {
+  if (indices.length === 0) return;
+  const f32 = (t: tf.TensorInfo | undefined) => (t ? heapView(heap, t, Float32Array) : undefined);
+  const p: CountInputs = { x: f32(inputs.x)!, mu: f32(inputs.mu)!, pi: f32(inputs.pi), theta, thetaLayout };
+  const outputs: CountOutputs = { value: f32(result.value)!, dMu: f32(result.dMu), dTheta: f32(result.dTheta), dPi: f32(result.dPi) };
+  evaluateCountLogProb(p, grad, outputs, indices);
+}

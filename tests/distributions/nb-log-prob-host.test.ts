@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { nbLogProb, zinbLogProb } from "../../src/distributions/nb-log-prob.js";
 import { setHostCountKernels, type CountKernelMode } from "../../src/distributions/nb-log-prob-host.js";
 import { gridPoints } from "./discrete-helpers.js";
+import { kernelPool, setKernelPool } from "../../src/backend/kernel-pool.js";
 
 afterEach(() => setHostCountKernels("auto"));
 
@@ -87,6 +88,37 @@ describe("the fused NB / ZINB pass (WebAssembly kernel and JavaScript loop)", ()
           3e-6 * Math.max(1, Math.abs(p.logProb)),
         );
       });
+    }
+  });
+
+  it("gives bit-identical values and gradients with the second thread (large inputs, odd and even θ periods, fallbacks)", () => {
+    expect(kernelPool(), "the kernel pool starts on this Node.js").not.toBeNull();
+    let state = 7;
+    const rand = () => ((state = (Math.imul(state, 1664525) + 1013904223) >>> 0), state / 2 ** 32);
+    for (const [rows, cols, thetaShape] of [
+      [64, 2001, [2001]],
+      [40, 1000, [1000]],
+      [33, 1024, []],
+    ] as const) {
+      const n = rows * cols;
+      // Mostly small counts, some beyond the kernel's range (64) or fractional (the JavaScript fallback).
+      const x = Array.from({ length: n }, () => { const u = rand(); return u < 0.6 ? 0 : u < 0.97 ? Math.floor(rand() * 10) : u < 0.985 ? 100 + Math.floor(rand() * 500) : rand() * 5; });
+      const input: Inputs = {
+        x,
+        mu: Array.from({ length: n }, () => Math.exp(6 * rand() - 3)),
+        theta: Array.from({ length: thetaShape.length ? cols : 1 }, () => Math.exp(6 * rand() - 2)),
+        pi: Array.from({ length: n }, () => 6 * rand() - 3),
+        shape: [rows, cols],
+        thetaShape,
+      };
+      for (const zi of [false, true]) {
+        setKernelPool(true);
+        const pooled = evaluate("auto", input, zi);
+        setKernelPool(false);
+        const single = evaluate("auto", input, zi);
+        setKernelPool(true);
+        pooled.forEach((arr, k) => expect(arr, `${rows}x${cols} zi=${zi} output ${k}`).toEqual(single[k]));
+      }
     }
   });
 
