@@ -17,6 +17,7 @@
  */
 export { ready, getBackend, type BackendName } from "./backend/select.js";
 export { setSeed, nextSeed } from "./backend/random.js";
+export { setKernelPool } from "./backend/kernel-pool.js";
 export * from "./distributions/index.js";
 export * as ppl from "./ppl/index.js";
 export * as infer from "./infer/index.js";
