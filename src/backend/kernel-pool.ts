@@ -134,8 +134,10 @@ export class KernelPool {
 
   /** Starts the helper, or returns null where threads or shared memories are unavailable. */
   static start(): KernelPool | null {
-    const getBuiltin = (process as { getBuiltinModule?: (id: string) => unknown }).getBuiltinModule;
-    const threads = typeof getBuiltin === "function" ? (getBuiltin("node:worker_threads") as { Worker?: new (code: string, options: object) => WorkerLike } | undefined) : undefined;
+    // Not in browsers (no process) nor before Node.js 20.16 (no getBuiltinModule).
+    const host = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+    const getBuiltin = host?.getBuiltinModule;
+    const threads = typeof getBuiltin === "function" ? (getBuiltin.call(host, "node:worker_threads") as { Worker?: new (code: string, options: object) => WorkerLike } | undefined) : undefined;
     const api = (globalThis as { WebAssembly?: { Memory: new (d: object) => WasmMemory } }).WebAssembly;
     if (!threads?.Worker || !api || typeof SharedArrayBuffer !== "function" || typeof (Atomics as { waitAsync?: unknown }).waitAsync !== "function") return null;
     try {
