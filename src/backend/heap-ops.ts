@@ -15,8 +15,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import { encodeModule, OP, WasmFunction, SIMD } from "./wasm-builder.js";
-import { forRangeLoop } from "./wasm-gemm.js";
+import { encodeModule, forRangeLoop, OP, WasmFunction, SIMD } from "./wasm-builder.js";
 import { Emitter } from "./wasm-expr.js";
 import { heapModule, heapOffset, tfjsHeap, type TfjsHeap } from "./wasm-heap.js";
 import { Simd, SimdMath } from "./wasm-simd.js";

@@ -309,6 +309,27 @@ export class WasmFunction {
   }
 }
 
+/**
+ * Emits `for (v = from; v < to; v += stride) body()` into `fn`, with `from` and `to`
+ * expressions (i32, evaluated at entry and on every turn) and `v` an i32 local; skipped when empty.
+ * `addresses` compares unsigned (byte addresses pass 2³¹ once the wasm heap grows beyond 2 GiB).
+ */
+export function forRangeLoop(fn: WasmFunction, v: number, from: () => void, to: () => void, stride: number, body: () => void, addresses = false): void {
+  from();
+  fn.set(v);
+  fn.begin(OP.block);
+  fn.get(v);
+  to();
+  fn.op(addresses ? OP.i32GeU : OP.i32GeS).brIf(0);
+  fn.begin(OP.loop);
+  body();
+  fn.get(v).i32Const(stride).op(OP.i32Add).tee(v);
+  to();
+  fn.op(addresses ? OP.i32LtU : OP.i32LtS).brIf(0);
+  fn.op(OP.end);
+  fn.op(OP.end);
+}
+
 function section(id: number, content: number[], out: number[]): void {
   out.push(id);
   uleb(content.length, out);

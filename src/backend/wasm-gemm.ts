@@ -17,7 +17,7 @@
  *
  * @module
  */
-import { OP, SIMD, WasmFunction } from "./wasm-builder.js";
+import { forRangeLoop, OP, SIMD, WasmFunction } from "./wasm-builder.js";
 
 /** The shape and layout one GEMM function is specialised to (sizes in elements). */
 export interface GemmSpec {
@@ -47,27 +47,6 @@ const MC = 128;
 
 /** Columns per tile kind: two vectors, one vector, one scalar. */
 type TileKind = 8 | 4 | 1;
-
-/**
- * Emits `for (v = from; v < to; v += stride) body()` into `fn`, with `from` and `to`
- * expressions (i32, evaluated at entry and on every turn) and `v` an i32 local; skipped when empty.
- * `addresses` compares unsigned (byte addresses pass 2³¹ once the wasm heap grows beyond 2 GiB).
- */
-export function forRangeLoop(fn: WasmFunction, v: number, from: () => void, to: () => void, stride: number, body: () => void, addresses = false): void {
-  from();
-  fn.set(v);
-  fn.begin(OP.block);
-  fn.get(v);
-  to();
-  fn.op(addresses ? OP.i32GeU : OP.i32GeS).brIf(0);
-  fn.begin(OP.loop);
-  body();
-  fn.get(v).i32Const(stride).op(OP.i32Add).tee(v);
-  to();
-  fn.op(addresses ? OP.i32LtU : OP.i32LtS).brIf(0);
-  fn.op(OP.end);
-  fn.op(OP.end);
-}
 
 /**
  * Builds `gemm(a, b, c, bias, m)`: `C[m, n] = op(A) · B (+ bias)` for the byte addresses `a`,

@@ -15,8 +15,7 @@
  *
  * @module
  */
-import { OP, SIMD, WasmFunction } from "./wasm-builder.js";
-import { forRangeLoop } from "./wasm-gemm.js";
+import { forRangeLoop, OP, SIMD, WasmFunction } from "./wasm-builder.js";
 
 const i32Load = (fn: WasmFunction, offset = 0) => fn.mem(OP.i32Load, 2, offset);
 const i32Store = (fn: WasmFunction, offset = 0) => fn.mem(OP.i32Store, 2, offset);

@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { kernelPool, setKernelPool, SHARED_MAXIMUM_PAGES } from "../../src/backend/kernel-pool.js";
-import { encodeModule, OP, WasmFunction } from "../../src/backend/wasm-builder.js";
-import { forRangeLoop } from "../../src/backend/wasm-gemm.js";
+import { encodeModule, forRangeLoop, OP, WasmFunction } from "../../src/backend/wasm-builder.js";
 
 afterEach(() => setKernelPool(true));
 

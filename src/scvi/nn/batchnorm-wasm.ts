@@ -6,9 +6,8 @@
  *
  * @module
  */
-import { encodeModule, WasmFunction } from "../../backend/wasm-builder.js";
+import { encodeModule, forRangeLoop, WasmFunction } from "../../backend/wasm-builder.js";
 import { Emitter, type Expr } from "../../backend/wasm-expr.js";
-import { forRangeLoop } from "../../backend/wasm-gemm.js";
 import { heapModule, type TfjsHeap } from "../../backend/wasm-heap.js";
 
 /** The exported functions (byte addresses; `mask` 0 for none). */
